@@ -1,0 +1,3 @@
+from homevoice.cli.main import run
+
+run()

@@ -1,0 +1,55 @@
+"""The composition root: the one place where settings, engines and services meet."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from homevoice.engines.assets import resolve_model
+from homevoice.engines.base import SpeechToText
+from homevoice.engines.catalog import EngineName
+from homevoice.engines.manager import ModelManager
+from homevoice.engines.registry import load_backend
+from homevoice.services.transcription import TranscriptionService
+from homevoice.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    settings: Settings
+    stt_models: ModelManager[SpeechToText]
+    transcription: TranscriptionService
+
+    def close(self) -> None:
+        self.stt_models.close()
+
+
+def build_app(settings: Settings) -> App:
+    stt_models: ModelManager[SpeechToText] = ModelManager(
+        lambda name: load_stt_engine(settings, name), settings.models.keep_alive_s
+    )
+    return App(settings, stt_models, TranscriptionService(settings.stt, stt_models))
+
+
+def load_stt_engine(settings: Settings, name: str) -> SpeechToText:
+    resolved = resolve_model(name, settings.models_dir)
+    engine_name = resolved.spec.engine if resolved.spec else EngineName.FASTER_WHISPER
+    engine_cls = load_backend(engine_name)
+    config_cls = _config_class(engine_name)
+    config = config_cls(
+        device=settings.stt.device,
+        compute_type=settings.stt.compute_type,
+        cpu_threads=settings.stt.cpu_threads,
+        languages=resolved.spec.languages if resolved.spec else None,
+    )
+    engine: SpeechToText = engine_cls(resolved.path, config)
+    return engine
+
+
+def _config_class(engine: EngineName) -> type:
+    # Imported here so that the engine's libraries load only when a model does.
+    from homevoice.engines.stt.faster_whisper import FasterWhisperConfig
+
+    return FasterWhisperConfig

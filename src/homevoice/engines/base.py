@@ -1,0 +1,93 @@
+"""Engine contracts: one small protocol per capability, with declared capabilities.
+
+Engines are plain blocking classes. They know nothing of HTTP, Telegram or Wyoming, and return
+these neutral results; formatting (SRT, OpenAI JSON) happens at the edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+Task = Literal["transcribe", "translate"]
+ProgressCallback = Callable[[float], None]
+"""Called with the share of the audio processed so far, 0..1."""
+
+
+@dataclass(frozen=True)
+class Word:
+    start: float
+    end: float
+    text: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: int
+    start: float
+    end: float
+    text: str
+    words: tuple[Word, ...] = ()
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    compression_ratio: float = 0.0
+    temperature: float = 0.0
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    language: str
+    duration: float
+    segments: tuple[Segment, ...]
+    language_probability: float = 1.0
+
+    @property
+    def words(self) -> tuple[Word, ...]:
+        return tuple(w for s in self.segments for w in s.words)
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    language: str | None = None
+    """None detects the language."""
+    task: Task = "transcribe"
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    word_timestamps: bool = False
+    temperature: float | None = None
+    """None uses the engine's fallback schedule (retry hotter when decoding fails)."""
+    beam_size: int = 5
+    vad: bool = True
+    batched: bool = False
+    batch_size: int = 8
+
+
+@dataclass(frozen=True)
+class SttCapabilities:
+    languages: tuple[str, ...] | None
+    """None means multilingual."""
+    translate: bool = True
+    word_timestamps: bool = True
+    batched: bool = True
+    sample_rate: int = 16_000
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class SpeechToText(Protocol):
+    @property
+    def capabilities(self) -> SttCapabilities: ...
+
+    def transcribe(
+        self,
+        audio: NDArray[np.float32],
+        options: TranscribeOptions,
+        progress: ProgressCallback | None = None,
+    ) -> Transcript: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,67 @@
+"""Engine name -> backend module, imported only when chosen.
+
+Importing this module loads no engine library; availability is checked with ``find_spec`` so a
+missing optional extra gives an error that names the extra to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
+from typing import Any
+
+from homevoice.engines.catalog import EngineName
+from homevoice.errors import MissingExtraError, UnknownModelError
+
+FindSpec = Callable[[str], ModuleSpec | None]
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: EngineName
+    capability: str
+    module: str
+    attribute: str
+    requires: tuple[str, ...]
+    """Top-level modules the backend imports."""
+    extra: str | None
+    """The pip extra that installs ``requires``; None when they are in the core install."""
+
+
+BACKENDS: dict[EngineName, Backend] = {
+    EngineName.FASTER_WHISPER: Backend(
+        name=EngineName.FASTER_WHISPER,
+        capability="stt",
+        module="homevoice.engines.stt.faster_whisper",
+        attribute="FasterWhisperEngine",
+        requires=("faster_whisper", "ctranslate2"),
+        extra=None,
+    ),
+}
+
+
+def missing_modules(backend: Backend, find_spec: FindSpec = importlib.util.find_spec) -> list[str]:
+    return [name for name in backend.requires if find_spec(name) is None]
+
+
+def is_available(backend: Backend, find_spec: FindSpec = importlib.util.find_spec) -> bool:
+    return not missing_modules(backend, find_spec)
+
+
+def load_backend(name: EngineName | str, find_spec: FindSpec = importlib.util.find_spec) -> Any:
+    """The backend's engine class, importing its module now and not before."""
+    try:
+        backend = BACKENDS[EngineName(name)]
+    except (KeyError, ValueError) as err:
+        known = ", ".join(sorted(BACKENDS))
+        raise UnknownModelError(f"Unknown engine {name!r}; known engines: {known}.") from err
+    missing = missing_modules(backend, find_spec)
+    if missing:
+        install = f"pip install 'homevoice[{backend.extra}]'" if backend.extra else "reinstall homevoice"
+        raise MissingExtraError(
+            f"Engine {backend.name} needs {', '.join(missing)}, which is not installed; run: {install}."
+        )
+    return getattr(importlib.import_module(backend.module), backend.attribute)

@@ -1,0 +1,140 @@
+"""faster-whisper (CTranslate2) speech to text: int8 on the CPU, float16 on CUDA.
+
+Silero VAD (bundled with faster-whisper) runs before decoding, so silence and noise reach Whisper
+as nothing at all rather than as an invitation to invent subtitles. Long audio can go through the
+batched pipeline, which decodes several VAD chunks at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+import numpy as np
+from faster_whisper import BatchedInferencePipeline, WhisperModel
+from numpy.typing import NDArray
+
+from homevoice.engines.base import (
+    ProgressCallback,
+    Segment,
+    SttCapabilities,
+    TranscribeOptions,
+    Transcript,
+    Word,
+)
+from homevoice.engines.device import choose_placement
+from homevoice.errors import EngineError
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass(frozen=True)
+class FasterWhisperConfig:
+    device: str = "auto"
+    compute_type: str = "auto"
+    cpu_threads: int = 0
+    languages: tuple[str, ...] | None = None
+    """Declared by the catalog: ``("en",)`` for English-only models, None for multilingual."""
+
+
+class FasterWhisperEngine:
+    def __init__(self, model_dir: Path, config: FasterWhisperConfig) -> None:
+        placement = choose_placement(config.device, config.compute_type, ctranslate2.get_cuda_device_count())
+        self._model = WhisperModel(
+            str(model_dir),
+            device=placement.device,
+            compute_type=placement.compute_type,
+            cpu_threads=config.cpu_threads,
+            local_files_only=True,
+        )
+        self._batched = BatchedInferencePipeline(self._model)
+        multilingual = bool(self._model.model.is_multilingual)
+        self._capabilities = SttCapabilities(
+            languages=None if multilingual else (config.languages or ("en",)),
+            translate=multilingual,
+            extra={"device": placement.device, "compute_type": placement.compute_type},
+        )
+
+    @property
+    def capabilities(self) -> SttCapabilities:
+        return self._capabilities
+
+    def transcribe(
+        self,
+        audio: NDArray[np.float32],
+        options: TranscribeOptions,
+        progress: ProgressCallback | None = None,
+    ) -> Transcript:
+        duration = len(audio) / SAMPLE_RATE
+        try:
+            segments, info = self._run(audio, options)
+            collected = _collect(segments, duration, progress)
+        except (RuntimeError, ValueError) as err:
+            raise EngineError(f"faster-whisper failed: {err}") from err
+        return Transcript(
+            text=" ".join(s.text for s in collected).strip(),
+            language=str(info.language),
+            language_probability=float(info.language_probability),
+            duration=duration,
+            segments=tuple(collected),
+        )
+
+    def _run(self, audio: NDArray[np.float32], options: TranscribeOptions) -> tuple[Iterable[Any], Any]:
+        kwargs: dict[str, Any] = {
+            "language": options.language,
+            "task": options.task,
+            "beam_size": options.beam_size,
+            "initial_prompt": options.initial_prompt or None,
+            "hotwords": options.hotwords or None,
+            "word_timestamps": options.word_timestamps,
+            "vad_filter": options.vad,
+        }
+        if options.temperature is not None:
+            kwargs["temperature"] = options.temperature
+        result: tuple[Iterable[Any], Any]
+        if options.batched:
+            result = self._batched.transcribe(audio, batch_size=options.batch_size, **kwargs)
+        else:
+            result = self._model.transcribe(audio, **kwargs)
+        return result
+
+    def close(self) -> None:
+        # CTranslate2 frees its memory when the last reference goes.
+        self._batched = None
+        self._model = None
+
+
+def _collect(segments: Iterable[Any], duration: float, progress: ProgressCallback | None) -> list[Segment]:
+    collected: list[Segment] = []
+    for raw in segments:
+        text = str(raw.text).strip()
+        if text:
+            collected.append(_segment(len(collected), raw, text))
+        if progress is not None and duration > 0:
+            progress(min(1.0, float(raw.end) / duration))
+    if progress is not None:
+        progress(1.0)
+    return collected
+
+
+def _segment(index: int, raw: Any, text: str) -> Segment:
+    words = tuple(
+        Word(float(w.start), float(w.end), str(w.word).strip(), float(w.probability)) for w in raw.words or ()
+    )
+    return Segment(
+        id=index,
+        start=float(raw.start),
+        end=float(raw.end),
+        text=text,
+        words=words,
+        avg_logprob=float(raw.avg_logprob),
+        no_speech_prob=float(raw.no_speech_prob),
+        compression_ratio=float(raw.compression_ratio),
+        temperature=float(raw.temperature or 0.0),
+    )

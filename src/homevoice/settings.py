@@ -1,0 +1,168 @@
+"""Typed settings: defaults < ``homevoice.toml`` < ``HOMEVOICE_*`` environment < explicit overrides.
+
+Nested fields use ``__`` in the environment, for example ``HOMEVOICE_STT__MODEL=base``. Settings are
+built once by the entry point and passed down; nothing reads them at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from homevoice.errors import ConfigError
+
+CONFIG_ENV = "HOMEVOICE_CONFIG"
+DEFAULT_CONFIG_NAME = "homevoice.toml"
+
+
+def default_data_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """The XDG data directory: ``$XDG_DATA_HOME/homevoice`` or ``~/.local/share/homevoice``."""
+    xdg = env.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / "homevoice"
+
+
+class SttSettings(BaseModel):
+    """Speech to text."""
+
+    model: str = Field(
+        "base",
+        description="Default model: a catalog name (`homevoice models list`) or a path to a CTranslate2 Whisper folder. `whisper-1` is an alias of this.",
+    )
+    language: str | None = Field(
+        None, description="Default language code (`ru`, `en`...); unset means detect it from the audio."
+    )
+    device: Literal["auto", "cpu", "cuda"] = Field(
+        "auto", description="Where models run: `auto` picks CUDA when a GPU is visible, else the CPU."
+    )
+    compute_type: str = Field(
+        "auto", description="CTranslate2 compute type; `auto` means int8 on the CPU and float16 on CUDA."
+    )
+    cpu_threads: int = Field(0, ge=0, description="CPU threads per model; 0 uses every core.")
+    beam_size: int = Field(5, ge=1, le=20, description="Beam size for decoding.")
+    vad: bool = Field(
+        True,
+        description="Skip non-speech with Silero VAD, so silence and noise give an empty transcript instead of invented text.",
+    )
+    batched_min_duration_s: float = Field(
+        60.0,
+        ge=0,
+        description="Audio at least this long goes through the batched pipeline (faster on long recordings).",
+    )
+    batch_size: int = Field(8, ge=1, le=64, description="Segments decoded together in the batched pipeline.")
+    max_duration_s: float = Field(
+        4 * 3600,
+        gt=0,
+        description="Longest audio accepted, in seconds; longer input is refused with a clear error.",
+    )
+
+
+class ModelsSettings(BaseModel):
+    """Model lifecycle and downloads."""
+
+    keep_alive_s: float = Field(
+        300.0,
+        description="Seconds an idle model stays loaded; 0 unloads right after use, a negative value never unloads.",
+    )
+    preload: list[str] = Field(
+        default_factory=list,
+        description='Models loaded at server start, as a JSON list, for example `["base"]`.',
+    )
+    hub_endpoint: str | None = Field(
+        None,
+        description="Hugging Face compatible hub used by `homevoice models pull`; unset means the public hub. Nothing is downloaded unless you run that command.",
+    )
+    hub_token: SecretStr | None = Field(None, description="Token for private or gated hub repositories.")
+
+
+class HttpSettings(BaseModel):
+    """The HTTP server."""
+
+    host: str = Field(
+        "127.0.0.1", description="Address the server binds to; the default keeps it private to this machine."
+    )
+    port: int = Field(8765, ge=1, le=65535, description="TCP port of the server.")
+
+
+class Settings(BaseSettings):
+    """Every setting of homevoice."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HOMEVOICE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where models, queues and server state live (never inside the vault).",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "WARNING", description="Log level. Transcripts and note text are never logged at INFO or above."
+    )
+    stt: SttSettings = Field(default_factory=SttSettings)  # type: ignore[arg-type]
+    models: ModelsSettings = Field(default_factory=ModelsSettings)  # type: ignore[arg-type]
+    http: HttpSettings = Field(default_factory=HttpSettings)  # type: ignore[arg-type]
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def resolve_config_path(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
+    """Which TOML file to read: ``--config``, then ``HOMEVOICE_CONFIG``, then ``./homevoice.toml`` if present."""
+    if explicit is not None:
+        return explicit
+    from_env = env.get(CONFIG_ENV, "").strip()
+    if from_env:
+        return Path(from_env)
+    local = cwd / DEFAULT_CONFIG_NAME
+    return local if local.is_file() else None
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings once, for the entry point. Raises ConfigError with a readable message."""
+    path = resolve_config_path(config_file, os.environ, Path.cwd())
+    if path is not None and not path.is_file():
+        raise ConfigError(f"Config file {path} does not exist; create it or unset {CONFIG_ENV}.")
+
+    class _FromFile(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+            if path is not None:
+                sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+            return tuple(sources)
+
+    try:
+        return _FromFile(**overrides)
+    except ValidationError as err:
+        raise ConfigError(_describe_validation(err, path)) from err
+    except ValueError as err:  # malformed TOML
+        raise ConfigError(f"Cannot read config file {path}: {err}") from err
+
+
+def _describe_validation(err: ValidationError, path: Path | None) -> str:
+    where = f" (from {path} or HOMEVOICE_* variables)" if path else " (from HOMEVOICE_* variables)"
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in err.errors()
+    )
+    return f"Invalid settings{where}: {problems}"
