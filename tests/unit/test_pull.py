@@ -1,0 +1,281 @@
+"""`pull_model` against a real HTTP fake hub on 127.0.0.1: download, no-op, resume, verification, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import socket
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import pytest
+from huggingface_hub import constants as hf_constants
+from huggingface_hub import hf_hub_download
+
+from homevoice.engines.catalog import EngineName, HubSource, ModelSpec, find_model
+from homevoice.engines.manifest import MANIFEST_NAME, read_manifest
+from homevoice.engines.pull import pull_model, sha256_file
+from homevoice.errors import ChecksumError, DownloadError, HomevoiceError
+from tests.fakes.fake_hub import FakeHub
+
+REPO = "acme/faster-whisper-test"
+MIB = 1024 * 1024
+# huggingface_hub streams in 10 MiB chunks and only writes whole chunks, so the weights must be
+# larger than that for an interrupted transfer to leave bytes on disk to resume from.
+MODEL_SIZE = 12 * MIB
+CUT_AT = 11 * MIB
+WANTED = ("config.json", "model.bin", "tokenizer.json", "vocabulary.json")
+
+
+@cache
+def repo_files() -> dict[str, bytes]:
+    return {
+        "config.json": json.dumps({"alignment_heads": [[2, 3]], "lang_ids": [50259]}).encode(),
+        "model.bin": random.Random(20240601).randbytes(MODEL_SIZE),
+        "tokenizer.json": json.dumps({"model": {"vocab": {f"t{i}": i for i in range(500)}}}).encode(),
+        "vocabulary.json": json.dumps([f"t{i}" for i in range(500)]).encode(),
+        "README.md": b"# faster-whisper test model\n",
+    }
+
+
+SPEC = ModelSpec(name="test-model", engine=EngineName.FASTER_WHISPER, source=HubSource(repo_id=REPO))
+
+
+@pytest.fixture(autouse=True)
+def isolated_hf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Keep huggingface_hub away from the user's cache, token and offline setting, and fail fast."""
+    hf_home = tmp_path / "hf-home"
+    for var in (
+        "HF_HUB_OFFLINE",
+        "TRANSFORMERS_OFFLINE",
+        "HF_TOKEN",
+        "HUGGING_FACE_HUB_TOKEN",
+        "HF_ENDPOINT",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.delenv("HF_OIDC_RESOURCE", raising=False)
+    monkeypatch.setenv("HF_HOME", str(hf_home))
+    # huggingface_hub reads its environment once at import: patch what it already read.
+    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(hf_constants, "HF_HOME", str(hf_home))
+    monkeypatch.setattr(hf_constants, "HF_HUB_CACHE", str(hf_home / "hub"))
+    monkeypatch.setattr(hf_constants, "HF_TOKEN_PATH", str(hf_home / "token"))
+    monkeypatch.setattr(hf_constants, "HF_STORED_TOKENS_PATH", str(hf_home / "stored_tokens"))
+    monkeypatch.setattr(hf_constants, "HF_HUB_ETAG_TIMEOUT", 3)
+    monkeypatch.setattr(hf_constants, "HF_HUB_DOWNLOAD_TIMEOUT", 3)
+
+
+@pytest.fixture
+def hub() -> Iterator[FakeHub]:
+    with FakeHub({REPO: repo_files(), "acme/readme-only": {"README.md": b"nothing here\n"}}) as fake:
+        yield fake
+
+
+@pytest.fixture
+def empty_models_dir(tmp_path: Path) -> Path:
+    return tmp_path / "models"
+
+
+def pull(hub: FakeHub, models_dir: Path, spec: ModelSpec = SPEC) -> Path:
+    return pull_model(spec, models_dir, endpoint=hub.url, progress=False)
+
+
+def file_gets(hub: FakeHub, name: str) -> list[str | None]:
+    """The Range header of each GET of ``name`` (None: the whole file)."""
+    return [
+        r.range
+        for r in hub.requests
+        if r.method == "GET" and r.path.endswith(f"/resolve/{hub.commit(REPO)}/{name}")
+    ]
+
+
+def test_fresh_pull_downloads_the_wanted_files_and_writes_the_manifest(
+    hub: FakeHub, empty_models_dir: Path
+) -> None:
+    target = pull(hub, empty_models_dir)
+
+    assert target == empty_models_dir / "test-model"
+    for name in WANTED:
+        assert (target / name).read_bytes() == repo_files()[name]
+    assert not (target / "README.md").exists()
+    assert not any("README.md" in r.path for r in hub.requests)
+    manifest = read_manifest(target)
+    assert manifest is not None
+    assert manifest.name == "test-model"
+    assert manifest.engine == "faster-whisper"
+    assert manifest.source == f"hub:{REPO}@{hub.commit(REPO)}"
+    assert manifest.files == {n: hashlib.sha256(repo_files()[n]).hexdigest() for n in WANTED}
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        [*WANTED, MANIFEST_NAME]
+    )  # no .cache, no partials
+    # Every file comes from the one commit the revision resolved to, not from a moving "main".
+    resolves = [r.path for r in hub.requests if "/resolve/" in r.path]
+    assert len(resolves) == len(WANTED)
+    assert all(f"/resolve/{hub.commit(REPO)}/" in p for p in resolves)
+
+
+def test_second_pull_asks_the_hub_nothing(hub: FakeHub, empty_models_dir: Path) -> None:
+    target = pull(hub, empty_models_dir)
+    hub.clear_requests()
+
+    assert pull(hub, empty_models_dir) == target
+    assert hub.requests == []
+
+
+def test_pull_without_manifest_keeps_good_files_and_refetches_damaged_ones(
+    hub: FakeHub, empty_models_dir: Path
+) -> None:
+    target = pull(hub, empty_models_dir)
+    (target / MANIFEST_NAME).unlink()
+    tokenizer = repo_files()["tokenizer.json"]
+    (target / "tokenizer.json").write_bytes(tokenizer[:-1] + b"!")  # same size, other content
+    hub.clear_requests()
+
+    pull(hub, empty_models_dir)
+
+    assert [r.path.rsplit("/", 1)[-1] for r in hub.requests if "/resolve/" in r.path] == ["tokenizer.json"]
+    assert (target / "tokenizer.json").read_bytes() == tokenizer
+    assert read_manifest(target) is not None
+
+
+def test_interrupted_pull_resumes_where_it_stopped(hub: FakeHub, empty_models_dir: Path) -> None:
+    hub.cut("model.bin", after=CUT_AT, then_outage=True)
+    with pytest.raises(DownloadError, match=r"model\.bin.*again to resume"):
+        pull(hub, empty_models_dir)
+    target = empty_models_dir / "test-model"
+    assert read_manifest(target) is None
+    assert not (target / "model.bin").exists()
+    [partial] = (target / ".cache").rglob("model.bin.*.incomplete")
+    kept = partial.stat().st_size
+    assert 0 < kept < MODEL_SIZE
+
+    hub.outage = False
+    hub.clear_requests()
+    pull(hub, empty_models_dir)
+
+    assert file_gets(hub, "model.bin") == [f"bytes={kept}-"]  # the rest only, not a restart
+    assert sha256_file(target / "model.bin") == hashlib.sha256(repo_files()["model.bin"]).hexdigest()
+    manifest = read_manifest(target)
+    assert manifest is not None
+    assert manifest.files["model.bin"] == hashlib.sha256(repo_files()["model.bin"]).hexdigest()
+    assert not (target / ".cache").exists()
+
+
+def test_connection_cut_once_is_resumed_within_the_same_pull(hub: FakeHub, empty_models_dir: Path) -> None:
+    hub.cut("model.bin", after=CUT_AT)
+
+    target = pull(hub, empty_models_dir)
+
+    gets = file_gets(hub, "model.bin")
+    assert gets[0] is None
+    assert len(gets) == 2
+    assert gets[1] is not None and gets[1].startswith("bytes=") and gets[1] != "bytes=0-"
+    assert (target / "model.bin").read_bytes() == repo_files()["model.bin"]
+
+
+@pytest.mark.parametrize("name", ["model.bin", "config.json"])  # sha256 (LFS) and git blob id checks
+def test_corrupt_download_is_deleted_and_reported(hub: FakeHub, empty_models_dir: Path, name: str) -> None:
+    hub.corrupt(name)
+
+    with pytest.raises(ChecksumError, match=rf"{name}.*pull test-model` again") as caught:
+        pull(hub, empty_models_dir)
+
+    assert caught.value.code == "checksum_mismatch"
+    target = empty_models_dir / "test-model"
+    assert not (target / name).exists()
+    assert list((target / ".cache").rglob(f"{name}.*")) == []
+    assert read_manifest(target) is None
+
+
+def test_unknown_repo_names_the_repo_and_the_hub(hub: FakeHub, empty_models_dir: Path) -> None:
+    spec = ModelSpec(
+        name="missing", engine=EngineName.FASTER_WHISPER, source=HubSource(repo_id="acme/no-such")
+    )
+
+    with pytest.raises(DownloadError) as caught:
+        pull(hub, empty_models_dir, spec)
+
+    assert "acme/no-such" in caught.value.message
+    assert hub.url in caught.value.message
+    assert caught.value.code == "download_failed"
+    assert isinstance(caught.value.__cause__, Exception)
+
+
+def test_unknown_revision_is_a_download_error(hub: FakeHub, empty_models_dir: Path) -> None:
+    spec = ModelSpec(
+        name="v9", engine=EngineName.FASTER_WHISPER, source=HubSource(repo_id=REPO, revision="v9")
+    )
+
+    with pytest.raises(DownloadError, match="no revision 'v9'"):
+        pull(hub, empty_models_dir, spec)
+
+
+def test_repo_without_model_files_is_a_download_error(hub: FakeHub, empty_models_dir: Path) -> None:
+    spec = ModelSpec(
+        name="doc", engine=EngineName.FASTER_WHISPER, source=HubSource(repo_id="acme/readme-only")
+    )
+
+    with pytest.raises(DownloadError, match="no files matching"):
+        pull(hub, empty_models_dir, spec)
+    assert not any("/resolve/" in r.path for r in hub.requests)
+
+
+def test_unreachable_hub_says_what_to_do(empty_models_dir: Path) -> None:
+    with socket.socket() as sock:  # a port that was just free: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    with pytest.raises(DownloadError) as caught:
+        pull_model(SPEC, empty_models_dir, endpoint=f"http://127.0.0.1:{port}", progress=False)
+
+    message = caught.value.message
+    assert "cannot reach" in message
+    assert f"127.0.0.1:{port}" in message
+    assert "HOMEVOICE_MODELS__HUB_ENDPOINT" in message
+    assert "by hand" in message
+
+
+def test_embedded_model_is_not_pulled(hub: FakeHub, empty_models_dir: Path) -> None:
+    spec = find_model("tiny.en")
+    assert spec is not None and spec.embedded
+
+    with pytest.raises(HomevoiceError) as caught:
+        pull(hub, empty_models_dir, spec)
+
+    assert caught.value.code == "model_embedded"
+    assert "make install" in caught.value.message
+    assert hub.requests == []
+    assert not empty_models_dir.exists()
+
+
+@pytest.mark.parametrize("progress", [True, False])
+def test_progress_bar_follows_the_flag(
+    hub: FakeHub,
+    empty_models_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    progress: bool,
+) -> None:
+    monkeypatch.setenv("TQDM_POSITION", "-1")  # huggingface_hub's switch to show bars without a terminal
+
+    pull_model(SPEC, empty_models_dir, endpoint=hub.url, progress=progress)
+
+    assert ("model.bin" in capfd.readouterr().err) is progress
+
+
+def test_sha256_file_matches_hashlib(tmp_path: Path) -> None:
+    path = tmp_path / "blob"
+    data = random.Random(7).randbytes(3 * MIB + 17)  # several blocks and a partial one
+    path.write_bytes(data)
+
+    assert sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_fake_hub_serves_huggingface_hub_downloads(hub: FakeHub, tmp_path: Path) -> None:
+    """The fake speaks enough of the protocol for huggingface_hub's own HEAD-then-GET download."""
+    path = hf_hub_download(REPO, "model.bin", endpoint=hub.url, local_dir=tmp_path / "plain")
+
+    assert Path(path).read_bytes() == repo_files()["model.bin"]
+    assert [r.method for r in hub.requests if r.path.endswith("/model.bin")] == ["HEAD", "GET"]
