@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
 
@@ -32,7 +33,12 @@ def default_data_dir(env: Mapping[str, str] = os.environ) -> Path:
     return base / "homevoice"
 
 
-class SttSettings(BaseModel):
+class _Section(BaseModel):
+    # A misspelt key is an error, not a silently ignored line.
+    model_config = ConfigDict(extra="forbid")
+
+
+class SttSettings(_Section):
     """Speech to text."""
 
     model: str = Field(
@@ -67,7 +73,7 @@ class SttSettings(BaseModel):
     )
 
 
-class ModelsSettings(BaseModel):
+class ModelsSettings(_Section):
     """Model lifecycle and downloads."""
 
     keep_alive_s: float = Field(
@@ -85,7 +91,7 @@ class ModelsSettings(BaseModel):
     hub_token: SecretStr | None = Field(None, description="Token for private or gated hub repositories.")
 
 
-class HttpSettings(BaseModel):
+class HttpSettings(_Section):
     """The HTTP server."""
 
     host: str = Field(
@@ -156,6 +162,11 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         return _FromFile(**overrides)
     except ValidationError as err:
         raise ConfigError(_describe_validation(err, path)) from err
+    except SettingsError as err:  # an environment value that is not valid JSON for a list or table
+        raise ConfigError(
+            f"Invalid HOMEVOICE_* environment value: {err}; lists and tables must be JSON, for example "
+            "HOMEVOICE_MODELS__PRELOAD='[\"base\"]'."
+        ) from err
     except ValueError as err:  # malformed TOML
         raise ConfigError(f"Cannot read config file {path}: {err}") from err
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +24,7 @@ from homevoice.errors import AudioError, AudioTooLongError, EmptyAudioError, Uns
 log = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000
+_SPOOL_IN_MEMORY = 32 * 1024 * 1024
 # A decode that ends this much earlier than the container declares means the file was cut short.
 _TRUNCATION_TOLERANCE_S = 0.5
 _TRUNCATION_TOLERANCE_RATIO = 0.02
@@ -49,7 +52,15 @@ def decode_audio(source: AudioSource, *, max_duration_s: float | None = None, na
     """
     label = name or (source.name if isinstance(source, Path) else "the audio")
     stream_input = _open_input(source, label)
-    problem = _structural_problem(source)
+    try:
+        return _decode_opened(stream_input, label, max_duration_s)
+    finally:
+        if stream_input is not source and not isinstance(stream_input, str):
+            stream_input.close()  # a buffer made here, not the caller's file
+
+
+def _decode_opened(stream_input: str | BinaryIO, label: str, max_duration_s: float | None) -> DecodedAudio:
+    problem = _structural_problem(stream_input)
     if problem is not None:
         raise _truncated(label, problem)
     try:
@@ -99,6 +110,12 @@ def _open_input(source: AudioSource, label: str) -> str | BinaryIO:
         if not source:
             raise EmptyAudioError(f"{label} is empty (0 bytes); record again and resend it.")
         return io.BytesIO(source)
+    if not source.seekable():
+        # The truncation probe needs the tail; a pipe or socket is spooled first.
+        spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 -- closed by decode_audio
+        shutil.copyfileobj(source, spooled)
+        spooled.seek(0)
+        return spooled  # type: ignore[return-value]
     return source
 
 
@@ -108,7 +125,9 @@ def _decode_stream(
     label: str,
     max_duration_s: float | None,
 ) -> NDArray[np.float32]:
-    resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+    # Keep the channels and average them ourselves: ffmpeg's downmix adds them at -3 dB each,
+    # which pushes loud stereo past full scale.
+    resampler = av.AudioResampler(format="fltp", rate=SAMPLE_RATE)
     max_samples = None if max_duration_s is None else int(max_duration_s * SAMPLE_RATE)
     chunks: list[NDArray[np.float32]] = []
     total = 0
@@ -116,13 +135,13 @@ def _decode_stream(
         for frame in container.decode(stream):
             frame.pts = None  # timestamps are not needed and broken ones upset the resampler
             for out in resampler.resample(frame):
-                chunk = np.asarray(out.to_ndarray(), dtype=np.float32).reshape(-1)
+                chunk = _mono(out)
                 chunks.append(chunk)
                 total += len(chunk)
             if max_samples is not None and total > max_samples:
                 raise AudioTooLongError(_too_long(label, None, max_duration_s or 0))
         for out in resampler.resample(None):
-            chunks.append(np.asarray(out.to_ndarray(), dtype=np.float32).reshape(-1))
+            chunks.append(_mono(out))
     except av.FFmpegError as err:
         if total == 0:
             raise UnsupportedAudioError(
@@ -137,19 +156,21 @@ def _decode_stream(
     return np.concatenate(chunks).astype(np.float32, copy=False)
 
 
-def _structural_problem(source: AudioSource) -> str | None:
-    if isinstance(source, bytes):
-        return truncation_problem(source[:PROBE_BYTES], source[-PROBE_BYTES:], len(source))
-    if isinstance(source, Path):
-        with source.open("rb") as handle:
+def _mono(frame: av.AudioFrame) -> NDArray[np.float32]:
+    planes = np.asarray(frame.to_ndarray(), dtype=np.float32)
+    mono: NDArray[np.float32] = planes[0] if planes.shape[0] == 1 else planes.mean(axis=0, dtype=np.float32)
+    return mono
+
+
+def _structural_problem(opened: str | BinaryIO) -> str | None:
+    if isinstance(opened, str):
+        with Path(opened).open("rb") as handle:
             return _probe_handle(handle)
-    if source.seekable():
-        position = source.tell()
-        try:
-            return _probe_handle(source)
-        finally:
-            source.seek(position)
-    return None
+    position = opened.tell()
+    try:
+        return _probe_handle(opened)
+    finally:
+        opened.seek(position)
 
 
 def _probe_handle(handle: BinaryIO) -> str | None:
@@ -175,11 +196,12 @@ def _declared_duration(container: av.container.InputContainer, stream: av.AudioS
 
 
 def _too_long(label: str, declared: float | None, limit: float) -> str:
-    length = f" ({declared / 60:.1f} min)" if declared is not None else ""
-    return (
-        f"{label} is longer{length} than the {limit / 60:.0f} min limit; split it or raise "
-        "HOMEVOICE_STT__MAX_DURATION_S."
-    )
+    length = f" ({_span(declared)})" if declared is not None else ""
+    return f"{label} is longer{length} than the {_span(limit)} limit; split it or raise HOMEVOICE_STT__MAX_DURATION_S."
+
+
+def _span(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def _reason(err: Exception) -> str:

@@ -22,18 +22,25 @@ def truncation_problem(head: bytes, tail: bytes, size: int) -> str | None:
 
 
 def _ogg_problem(tail: bytes) -> str | None:
+    # The last page is the one that ends exactly at the end of the file; "OggS" can also occur
+    # inside packet data, so each earlier match is only a candidate.
     last = tail.rfind(b"OggS")
-    if last < 0 or len(tail) - last < 27:
-        return "its last Ogg page is incomplete"
-    header_type = tail[last + 5]
-    segments = tail[last + 26]
-    lacing = tail[last + 27 : last + 27 + segments]
-    page_end = last + 27 + segments + sum(lacing)
-    if len(lacing) < segments or page_end > len(tail):
-        return "its last Ogg page is incomplete"
-    if not header_type & OGG_EOS_FLAG:
-        return "the Ogg stream has no end marker"
-    return None
+    while last >= 0:
+        if _ogg_page_end(tail, last) == len(tail):
+            return None if tail[last + 5] & OGG_EOS_FLAG else "the Ogg stream has no end marker"
+        last = tail.rfind(b"OggS", 0, last)
+    return "its last Ogg page is incomplete"
+
+
+def _ogg_page_end(data: bytes, start: int) -> int | None:
+    header_end = start + 27
+    if header_end > len(data) or data[start + 4] != 0:  # stream structure version is always 0
+        return None
+    segments = data[start + 26]
+    lacing = data[header_end : header_end + segments]
+    if len(lacing) < segments:
+        return None
+    return header_end + segments + sum(lacing)
 
 
 def _wav_problem(head: bytes, size: int) -> str | None:

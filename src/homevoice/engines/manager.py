@@ -115,9 +115,14 @@ class ModelManager(Generic[M]):
                     started = time.perf_counter()
                     model = self._loader(name)
                     with self._lock:
-                        slot.model = model
-                        slot.loaded_at = time.time()
-                        slot.load_seconds = time.perf_counter() - started
+                        closed = self._closed
+                        if not closed:
+                            slot.model = model
+                            slot.loaded_at = time.time()
+                            slot.load_seconds = time.perf_counter() - started
+                    if closed:  # shut down while this model was loading
+                        self._close(name, model)
+                        raise RuntimeError("model manager is closed")
                     log.info("loaded model %s in %.2f s", name, slot.load_seconds)
         except BaseException:
             self._release(name, slot)
@@ -128,7 +133,7 @@ class ModelManager(Generic[M]):
         expired: M | None = None
         with self._lock:
             slot.users -= 1
-            if slot.users or slot.model is None:
+            if slot.users or slot.model is None or self._closed:
                 return
             slot.idle_since = time.time()
             if self._keep_alive_s == 0:
@@ -152,8 +157,10 @@ class ModelManager(Generic[M]):
         """Take the model out of its slot; caller holds ``_lock`` and closes it after releasing."""
         model = slot.model
         assert model is not None
+        slot.model = None
         if slot.timer is not None:
             slot.timer.cancel()
+            slot.timer = None
         self._slots.pop(name, None)
         return model
 

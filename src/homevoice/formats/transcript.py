@@ -6,10 +6,13 @@ Formatting lives at the edge; engines only return ``Transcript``.
 from __future__ import annotations
 
 import json
+import re
 from enum import StrEnum
 from typing import Any
 
 from homevoice.engines.base import Segment, Transcript, Word
+
+_ARROW = re.compile(r"-{2,}>")
 
 
 class TranscriptFormat(StrEnum):
@@ -47,7 +50,7 @@ def to_vtt(transcript: Transcript) -> str:
 
 def _cue_text(segment: Segment) -> str:
     # A blank line ends a cue in both formats, and "-->" would be read as timing.
-    lines = [line.strip() for line in segment.text.replace("-->", "->").splitlines()]
+    lines = [line.strip() for line in _ARROW.sub("->", segment.text).splitlines()]
     return "\n".join(line for line in lines if line)
 
 
@@ -88,7 +91,8 @@ def _word_json(word: Word) -> dict[str, Any]:
     }
 
 
-def render(transcript: Transcript, fmt: TranscriptFormat, task: str = "transcribe") -> str:
+def render(transcript: Transcript, fmt: TranscriptFormat | str, task: str = "transcribe") -> str:
+    fmt = TranscriptFormat(fmt)
     if fmt is TranscriptFormat.TEXT:
         return transcript.text + "\n"
     if fmt is TranscriptFormat.SRT:

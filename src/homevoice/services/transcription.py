@@ -115,13 +115,13 @@ class TranscriptionService:
 
 def _fit_language(options: TranscribeOptions, engine: SpeechToText, model: str) -> TranscribeOptions:
     """English-only models take English; other languages get an error that names a better model."""
-    languages = engine.capabilities.languages
-    if languages is None:
-        return options
     if options.task == "translate" and not engine.capabilities.translate:
         raise HomevoiceError(
             f"Model {model} cannot translate; use a multilingual model such as base.", code="unsupported_task"
         )
+    languages = engine.capabilities.languages
+    if languages is None:
+        return options
     if options.language is None:
         return replace(options, language=languages[0])
     if options.language not in languages:
