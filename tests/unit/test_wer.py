@@ -33,6 +33,7 @@ EVALSET_MANIFEST = Path(__file__).resolve().parents[3] / "shared" / "evalset" / 
         ),
         ("Mr. Quilter is the apostle", "mister quilter is the apostle"),
         ("MRS Smith said OK", "missus smith said okay"),
+        ("what are you gonna do", "what are you going to do"),
         ("I don't know; 'quoted' students' books", "i don't know quoted students books"),
         ("I’m here", "i'm here"),
         ("Um, I uh think hmm so", "i think so"),

@@ -22,7 +22,14 @@ from types import ModuleType
 from homevoice.errors import MissingExtraError
 
 FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "hmm", "hm", "эм", "ээ", "эээ", "хм"})
-EN_WORD_MAP = {"mr": "mister", "mrs": "missus", "ok": "okay"}
+EN_WORD_MAP = {
+    "mr": "mister",
+    "mrs": "missus",
+    "ok": "okay",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+}
 
 # fmt: off
 _EN_ONES = (
@@ -193,7 +200,7 @@ def _russian_number(match: re.Match[str]) -> str:
 
 def _english_words(words: list[str]) -> list[str]:
     """Expand abbreviations; "oh" after a digit and before a digit or the end is a zero ("nine oh two")."""
-    mapped = [EN_WORD_MAP.get(w, w) for w in words]
+    mapped = " ".join(EN_WORD_MAP.get(w, w) for w in words).split()
     return ["zero" if w == "oh" and _between_digits(mapped, i) else w for i, w in enumerate(mapped)]
 
 
