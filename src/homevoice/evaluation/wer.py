@@ -3,7 +3,8 @@
 References differ from Whisper's output in case, punctuation and number style, so both sides go
 through ``normalize`` before scoring. English numbers written in digits become words (years such
 as 2020 become "twenty twenty", long digit strings and ones with a leading zero are read digit by
-digit, as people say phone numbers). Russian numbers become words only from 0 to 999, in the
+digit, as people say phone numbers; "oh" between digits is a zero), and a few spoken forms are
+unified (Mr. -> mister, gonna -> going to). Russian numbers become words only from 0 to 999, in the
 nominative masculine ("1" -> "один"); larger ones, decimals and the other cases and genders
 ("одна", "первый", "двух") are left as they are, so they may count as errors.
 """
