@@ -50,12 +50,13 @@ def _wer(app: App, clips: list[EvalClip], model: str) -> float:
 
 
 @pytest.mark.parametrize(
-    ("model", "language", "ceiling"), [("tiny.en", "en", 0.16), ("base", "en", 0.15), ("base", "ru", 0.45)]
+    ("model", "language", "ceiling"), [("tiny.en", "en", 0.15), ("base", "en", 0.15), ("base", "ru", 0.35)]
 )
 def test_accuracy_on_real_recordings(
     app: App, clips: list[EvalClip], model: str, language: str, ceiling: float
 ) -> None:
-    # Ceilings sit a few points above the engine's measured WER on this set (see bench/stt.py).
+    # Ceilings sit about 3 points above the WER measured on this set (bench/stt.py: tiny.en 0.118,
+    # base 0.121 English; Russian 0.273, where one word is 2.3 points), so a regression fails here.
     assert _wer(app, _pick(clips, language), model) <= ceiling
 
 
