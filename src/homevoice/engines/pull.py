@@ -15,14 +15,13 @@ import functools
 import hashlib
 import logging
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from homevoice.engines.catalog import HubSource, ModelSpec
+from homevoice.engines.hub_errors import hub_errors
 from homevoice.engines.manifest import MANIFEST_NAME, ModelManifest, read_manifest, write_manifest
 from homevoice.errors import ChecksumError, DownloadError, HomevoiceError
 
@@ -31,10 +30,6 @@ logger = logging.getLogger(__name__)
 _BLOCK = 1 << 20
 _CACHE_DIR = ".cache"  # huggingface_hub's name for its folder inside a local_dir; ours lives in it too
 _PARTIAL_DIR = PurePosixPath(_CACHE_DIR, "homevoice")
-_UNREACHABLE_HINT = (
-    "Check the network, set HOMEVOICE_MODELS__HUB_ENDPOINT to a hub or mirror this machine can reach, "
-    "or copy the model directory in by hand."
-)
 
 
 def sha256_file(path: Path) -> str:
@@ -155,7 +150,7 @@ def _list_files(source: HubSource, endpoint: str, token: str | None) -> tuple[st
     from huggingface_hub import HfApi, constants
 
     api = HfApi(endpoint=endpoint, token=token, library_name="homevoice")
-    with _hub_errors(source.repo_id, endpoint, revision=source.revision):
+    with hub_errors(source.repo_id, endpoint, revision=source.revision):
         info = api.model_info(
             source.repo_id,
             revision=source.revision,
@@ -239,9 +234,7 @@ def _download(pull: _Pull, remote: _RemoteFile, partial: Path) -> None:
     headers = build_hf_headers(token=pull.token, library_name="homevoice")
     # Ranges must count bytes of the file itself, not of a gzip encoding the hub may pick.
     headers["Accept-Encoding"] = "identity"
-    errors = _hub_errors(
-        pull.repo_id, pull.endpoint, revision=pull.commit, file=remote.name, model=pull.model
-    )
+    errors = hub_errors(pull.repo_id, pull.endpoint, revision=pull.commit, file=remote.name, model=pull.model)
     with errors, partial.open("ab") as out:
         http_get(
             url,
@@ -281,58 +274,3 @@ def _digest(path: Path, first: Any, *more: Any) -> str:
             for h in (first, *more):
                 h.update(block)
     return str(first.hexdigest())
-
-
-@contextmanager
-def _hub_errors(
-    repo_id: str, endpoint: str, *, revision: str, file: str | None = None, model: str | None = None
-) -> Iterator[None]:
-    """Turn huggingface_hub and network failures into DownloadError with a next step."""
-    import httpx2
-    from huggingface_hub.errors import (
-        GatedRepoError,
-        HfHubHTTPError,
-        OfflineModeIsEnabled,
-        RepositoryNotFoundError,
-        RevisionNotFoundError,
-    )
-
-    what = f"{file} of {repo_id}" if file else repo_id
-    again = f" Run `homevoice models pull {model}` again to resume." if model else ""
-    try:
-        yield
-    except GatedRepoError as err:
-        raise DownloadError(
-            f"{repo_id} on {endpoint} is gated: accept its terms on the hub and pass an access token."
-        ) from err
-    except RepositoryNotFoundError as err:
-        raise DownloadError(
-            f"Model repository {repo_id} was not found on {endpoint}. Check the name; "
-            "a private repository also needs an access token."
-        ) from err
-    except RevisionNotFoundError as err:
-        raise DownloadError(f"{repo_id} on {endpoint} has no revision {revision!r}.") from err
-    except HfHubHTTPError as err:
-        raise DownloadError(
-            f"The hub at {endpoint} answered HTTP {err.response.status_code} for {what}.{again}"
-        ) from err
-    except OfflineModeIsEnabled as err:
-        raise DownloadError(
-            f"Cannot download {what}: huggingface_hub offline mode is on (HF_HUB_OFFLINE). "
-            "Unset it, or copy the model directory in by hand."
-        ) from err
-    except httpx2.ConnectError as err:
-        raise DownloadError(
-            f"This machine cannot reach the model hub at {endpoint} ({err}). {_UNREACHABLE_HINT}"
-        ) from err
-    except httpx2.TransportError as err:  # timeouts, connections cut mid-transfer
-        if file is None:
-            raise DownloadError(
-                f"The model hub at {endpoint} did not answer ({err}). {_UNREACHABLE_HINT}"
-            ) from err
-        raise DownloadError(f"Downloading {what} from {endpoint} was interrupted ({err}).{again}") from err
-    except OSError as err:
-        if file is None:
-            raise
-        # huggingface_hub's size check after a short transfer, or the disk itself (full, read-only).
-        raise DownloadError(f"Downloading {what} failed: {err}.{again}") from err
