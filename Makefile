@@ -24,6 +24,7 @@ lint: $(VENV)/.installed-dev
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
+	$(BIN)/mypy bench/*.py
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
