@@ -17,6 +17,7 @@ class _Terminal(io.StringIO):
 def test_long_file_on_a_terminal_gets_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = _Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
+    monkeypatch.setenv("TERM", "xterm-256color")  # rich draws no live bar on a dumb terminal (CI)
     with transcribe_cmd._progress_bar("talk.ogg", 120.0) as progress:
         assert progress is not None
         progress(0.5)
