@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from homevoice.engines.assets import resolve_model
-from homevoice.engines.base import SpeechToText
+from homevoice.engines.base import SpeechToText, SttLoadOptions
 from homevoice.engines.catalog import EngineName
 from homevoice.engines.manager import ModelManager
 from homevoice.engines.registry import load_backend
@@ -37,19 +37,11 @@ def load_stt_engine(settings: Settings, name: str) -> SpeechToText:
     resolved = resolve_model(name, settings.models_dir)
     engine_name = resolved.spec.engine if resolved.spec else EngineName.FASTER_WHISPER
     engine_cls = load_backend(engine_name)
-    config_cls = _config_class(engine_name)
-    config = config_cls(
+    options = SttLoadOptions(
         device=settings.stt.device,
         compute_type=settings.stt.compute_type,
         cpu_threads=settings.stt.cpu_threads,
         languages=resolved.spec.languages if resolved.spec else None,
     )
-    engine: SpeechToText = engine_cls(resolved.path, config)
+    engine: SpeechToText = engine_cls(resolved.path, options)
     return engine
-
-
-def _config_class(engine: EngineName) -> type:
-    # Imported here so that the engine's libraries load only when a model does.
-    from homevoice.engines.stt.faster_whisper import FasterWhisperConfig
-
-    return FasterWhisperConfig

@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
-from homevoice.engines.base import SpeechToText, TranscribeOptions
+from homevoice.engines.base import SpeechToText, SttLoadOptions, TranscribeOptions
 from homevoice.engines.catalog import CATALOG, EmbeddedSource
 from homevoice.engines.registry import BACKENDS, is_available, load_backend
-from homevoice.engines.stt.faster_whisper import FasterWhisperConfig
 from homevoice.evaluation.wer import normalize, word_error_rate
 
 pytestmark = pytest.mark.e2e
@@ -28,9 +27,7 @@ CASES = [
 def engine(request: pytest.FixtureRequest, models_dir: Path) -> Iterator[SpeechToText]:
     name, engine_name, languages = request.param
     engine_cls = load_backend(engine_name)
-    instance: SpeechToText = engine_cls(
-        models_dir / name, FasterWhisperConfig(cpu_threads=2, languages=languages)
-    )
+    instance: SpeechToText = engine_cls(models_dir / name, SttLoadOptions(cpu_threads=2, languages=languages))
     yield instance
     instance.close()
 

@@ -79,6 +79,17 @@ class SttCapabilities:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SttLoadOptions:
+    """What every speech-to-text backend is constructed with, besides its model folder."""
+
+    device: str = "auto"
+    compute_type: str = "auto"
+    cpu_threads: int = 0
+    languages: tuple[str, ...] | None = None
+    """Declared by the catalog: ``("en",)`` for English-only models, None for multilingual."""
+
+
 class SpeechToText(Protocol):
     @property
     def capabilities(self) -> SttCapabilities: ...

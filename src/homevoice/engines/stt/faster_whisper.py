@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from homevoice.engines.base import (
     ProgressCallback,
     Segment,
     SttCapabilities,
+    SttLoadOptions,
     TranscribeOptions,
     Transcript,
     Word,
@@ -34,17 +34,8 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16_000
 
 
-@dataclass(frozen=True)
-class FasterWhisperConfig:
-    device: str = "auto"
-    compute_type: str = "auto"
-    cpu_threads: int = 0
-    languages: tuple[str, ...] | None = None
-    """Declared by the catalog: ``("en",)`` for English-only models, None for multilingual."""
-
-
 class FasterWhisperEngine:
-    def __init__(self, model_dir: Path, config: FasterWhisperConfig) -> None:
+    def __init__(self, model_dir: Path, config: SttLoadOptions) -> None:
         placement = choose_placement(config.device, config.compute_type, ctranslate2.get_cuda_device_count())
         self._model = WhisperModel(
             str(model_dir),
