@@ -160,3 +160,13 @@ def test_transcription_opens_no_network_connection(
     assert result.exit_code == 0, result.output
     assert "greasy wash water" in result.output
     assert attempts == []
+
+
+def test_unwritable_output_is_a_clear_error(data_dir: Path, evalset: Path, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where a folder is needed", encoding="utf-8")
+    clip = str(evalset / "audio/en_sb_spk1_snt4.wav")
+    result = homevoice(data_dir, "transcribe", clip, "-m", "tiny.en", "-o", str(blocked / "out.txt"))
+    assert result.returncode == 1
+    assert "output_failed" in result.stderr and "Traceback" not in result.stderr
+    assert blocked.read_text(encoding="utf-8") == "a file where a folder is needed"

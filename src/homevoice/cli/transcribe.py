@@ -95,13 +95,18 @@ def transcribe(
         for path in files:
             try:
                 transcript = _transcribe_one(app.transcription, path, request, settings.stt.max_duration_s)
+                _emit(transcript, path, fmt, output, several, request.task)
             except HomevoiceError as err:
                 failures += 1
                 # Audio errors already name the file.
                 subject = "" if isinstance(err, AudioError) else str(path)
                 print(error_line(err, subject), file=sys.stderr)
-                continue
-            _emit(transcript, path, fmt, output, several, request.task)
+            except OSError as err:  # the output cannot be written: full disk, read-only folder
+                failures += 1
+                problem = HomevoiceError(
+                    f"cannot write the result: {err.strerror or err}.", code="output_failed"
+                )
+                print(error_line(problem, str(path)), file=sys.stderr)
     finally:
         app.close()
     if failures:
