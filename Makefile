@@ -7,8 +7,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the install needs (checked with dpkg, installed with apt-get when missing).
 DEBIAN_PACKAGES := python3-venv
+# The tests also start a real PostgreSQL server on 127.0.0.1 for workers sharing queues.
+TEST_DEBIAN_PACKAGES := postgresql strace
 
-.PHONY: install run test lint typecheck pytest bench docs debian-packages clean
+.PHONY: install run test lint typecheck pytest bench docs debian-packages test-debian-packages clean
 
 install: debian-packages $(VENV)/.installed-core
 	$(BIN)/homevoice models install
@@ -16,7 +18,7 @@ install: debian-packages $(VENV)/.installed-core
 run: install
 	$(BIN)/homevoice serve
 
-test: debian-packages $(VENV)/.installed-dev lint typecheck pytest
+test: debian-packages test-debian-packages $(VENV)/.installed-dev lint typecheck pytest
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
@@ -34,6 +36,9 @@ bench: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md
+
+test-debian-packages:
+	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"
 
 debian-packages:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; done; \

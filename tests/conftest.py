@@ -10,6 +10,7 @@ import pytest
 
 from homevoice.engines.assets import install_embedded
 from homevoice.engines.catalog import EMBEDDED
+from homevoice.evaluation.wer import EvalClip, load_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 EVALSET = Path(os.environ.get("HOMEVOICE_EVALSET", ROOT.parent / "shared" / "evalset"))
@@ -45,3 +46,8 @@ def evalset() -> Iterator[Path]:
             pytest.fail(f"eval set missing at {EVALSET}; set HOMEVOICE_EVALSET")
         pytest.skip(f"eval set missing at {EVALSET}")
     yield EVALSET
+
+
+@pytest.fixture(scope="session")
+def clips(evalset: Path) -> list[EvalClip]:
+    return load_manifest(evalset / "manifest.tsv")

@@ -80,3 +80,21 @@ class EngineError(HomevoiceError):
     """An engine failed while processing valid input."""
 
     code = "engine_error"
+
+
+class JobError(HomevoiceError):
+    code = "job_error"
+
+
+class JobNotFoundError(JobError):
+    code = "job_not_found"
+
+
+class BusyError(HomevoiceError):
+    """Too much work is already waiting; the caller should retry later."""
+
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

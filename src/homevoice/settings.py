@@ -98,6 +98,45 @@ class HttpSettings(_Section):
         "127.0.0.1", description="Address the server binds to; the default keeps it private to this machine."
     )
     port: int = Field(8765, ge=1, le=65535, description="TCP port of the server.")
+    max_upload_mb: float = Field(
+        200.0, gt=0, description="Largest request body accepted, in megabytes; larger uploads get 413."
+    )
+    concurrency_per_model: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="Requests one model instance serves at the same time; others wait in its queue.",
+    )
+    max_waiting_per_model: int = Field(
+        16,
+        ge=0,
+        description="Requests allowed to wait for a busy model; beyond that the server answers 429 with Retry-After.",
+    )
+
+
+class JobsSettings(_Section):
+    """Durable jobs for long work (DBOS workflows on queues)."""
+
+    database_url: str | None = Field(
+        None,
+        description="DBOS system database. Unset keeps it in SQLite in the data dir; `postgresql://user:pass@host/db` lets `homevoice worker` processes on several machines share the queues.",
+    )
+    worker_id: str = Field(
+        "local",
+        description="This process's worker identity. Each worker sharing a PostgreSQL database needs its own; a restarted worker resumes the jobs it held under the same id.",
+    )
+    run_workers: bool = Field(
+        True,
+        description="Whether `homevoice serve` also runs jobs, or only queues them for `homevoice worker`.",
+    )
+    concurrency_per_model: int = Field(
+        1, ge=1, le=64, description="Jobs one worker runs at the same time on one model."
+    )
+    chunk_s: float = Field(
+        300.0,
+        ge=30,
+        description="Long audio is transcribed in checkpointed chunks of about this many seconds, so a killed job resumes from its last finished chunk.",
+    )
 
 
 class Settings(BaseSettings):
@@ -120,6 +159,11 @@ class Settings(BaseSettings):
     stt: SttSettings = Field(default_factory=SttSettings)  # type: ignore[arg-type]
     models: ModelsSettings = Field(default_factory=ModelsSettings)  # type: ignore[arg-type]
     http: HttpSettings = Field(default_factory=HttpSettings)  # type: ignore[arg-type]
+    jobs: JobsSettings = Field(default_factory=JobsSettings)  # type: ignore[arg-type]
+    api_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description='API keys as a JSON list, for example `["k1","k2"]`. When set, every HTTP route but `/healthz` needs `Authorization: Bearer KEY`. Required to bind a non-loopback address.',
+    )
 
     @property
     def models_dir(self) -> Path:

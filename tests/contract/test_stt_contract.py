@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
-from homevoice.engines.base import SpeechToText, SttLoadOptions, TranscribeOptions
+from homevoice.engines.base import Segment, SpeechToText, SttLoadOptions, TranscribeOptions
 from homevoice.engines.catalog import EMBEDDED
 from homevoice.engines.registry import BACKENDS, is_available, load_backend
 from homevoice.evaluation.wer import normalize, word_error_rate
@@ -54,6 +54,19 @@ def test_transcript_is_consistent(engine: SpeechToText, speech: np.ndarray) -> N
     assert all(0 <= s.start < s.end <= duration + 0.01 for s in transcript.segments)
     assert transcript.words and all(w.text for w in transcript.words)
     assert seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_segments_are_announced_as_they_are_decoded(engine: SpeechToText, evalset: Path) -> None:
+    # Cut mid-speech: the last segment's timestamp must still stay inside the audio.
+    audio = decode_audio(evalset / "audio" / "en_ljspeech_LJ050-0131.wav").samples[: int(5.3 * SAMPLE_RATE)]
+    announced: list[Segment] = []
+    transcript = engine.transcribe(
+        audio, TranscribeOptions(language="en", word_timestamps=True), None, announced.append
+    )
+    assert tuple(announced) == transcript.segments and announced
+    duration = len(audio) / SAMPLE_RATE
+    assert all(0 <= w.start <= w.end <= duration for w in transcript.words)
+    assert all(s.end <= duration for s in transcript.segments)
 
 
 def test_batched_pipeline_gives_the_same_words(engine: SpeechToText, speech: np.ndarray) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from homevoice.app import App, build_app
-from homevoice.evaluation.wer import EvalClip, load_manifest
 from homevoice.settings import load_settings
 
 pytestmark = pytest.mark.e2e
@@ -20,8 +19,3 @@ def app(data_dir: Path) -> Iterator[App]:
     application = build_app(settings)
     yield application
     application.close()
-
-
-@pytest.fixture(scope="session")
-def clips(evalset: Path) -> list[EvalClip]:
-    return load_manifest(evalset / "manifest.tsv")

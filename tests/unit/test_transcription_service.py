@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from homevoice.engines.base import (
     ProgressCallback,
     Segment,
+    SegmentCallback,
     SpeechToText,
     SttCapabilities,
     TranscribeOptions,
@@ -43,8 +44,12 @@ class FakeEngine:
         audio: NDArray[np.float32],
         options: TranscribeOptions,
         progress: ProgressCallback | None = None,
+        on_segment: SegmentCallback | None = None,
     ) -> Transcript:
         self.calls.append((audio, options))
+        if on_segment is not None:
+            for segment in CANNED.segments:
+                on_segment(segment)
         if progress is not None:
             progress(1.0)
         return CANNED

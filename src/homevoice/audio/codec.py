@@ -115,7 +115,11 @@ def _open_input(source: AudioSource, label: str) -> str | BinaryIO:
         spooled = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115 -- closed by decode_audio
         shutil.copyfileobj(source, spooled)
         spooled.seek(0)
-        return spooled  # type: ignore[return-value]
+        source = spooled  # type: ignore[assignment]
+    start = source.tell()
+    if not source.read(1):
+        raise EmptyAudioError(f"{label} is empty (0 bytes); record again and resend it.")
+    source.seek(start)
     return source
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from homevoice.cli import models, serve, settings_cmd, transcribe
+from homevoice.cli import jobs, models, serve, settings_cmd, transcribe, worker
 from homevoice.cli.context import CliState
 from homevoice.logging import configure_logging
 
@@ -20,8 +20,10 @@ app = typer.Typer(
 )
 app.command("transcribe")(transcribe.transcribe)
 app.command("serve")(serve.serve)
+app.command("worker")(worker.worker)
 app.add_typer(models.app, name="models")
 app.add_typer(settings_cmd.app, name="config")
+app.add_typer(jobs.app, name="jobs")
 
 
 @app.callback()

@@ -1,6 +1,8 @@
-"""``homevoice serve``: prepares the models and reports what this installation offers."""
+"""``homevoice serve``: the OpenAI-compatible HTTP server with its job workers."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
@@ -11,25 +13,44 @@ from homevoice.engines.catalog import CATALOG, EMBEDDED
 from homevoice.errors import HomevoiceError
 
 
-def serve(ctx: typer.Context) -> None:
-    """Join the embedded models, load the preload list, and print what is available."""
+def serve(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default: HOMEVOICE_HTTP__HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (default: HOMEVOICE_HTTP__PORT, 8765).")] = None,
+) -> None:
+    """Serve the HTTP API; jobs run in this process unless HOMEVOICE_JOBS__RUN_WORKERS=false."""
+    from homevoice.adapters.http.auth import check_bind
+    from homevoice.adapters.http.runner import run_server
+
     settings = state(ctx).settings()
+    bind_host = host or settings.http.host
+    bind_port = port or settings.http.port
+    try:
+        check_bind(bind_host, [k.get_secret_value() for k in settings.api_keys])
+    except HomevoiceError as err:
+        fail(err, 2)
     app = build_app(settings)
     try:
         for spec in EMBEDDED:
             install_embedded(spec, settings.models_dir)
         for name in settings.models.preload:
             app.stt_models.load(name)
-        loaded = {m.name: m.load_seconds for m in app.stt_models.status()}
+        ready = [s.name for s in CATALOG if installed_dir(s, settings.models_dir) is not None]
+        print(f"homevoice: data dir {settings.data_dir}")
+        print(f"homevoice: models ready: {', '.join(ready)} (default: {settings.stt.model})")
+        print(
+            f"homevoice: listening on http://{_url_host(bind_host)}:{bind_port} (API docs at /docs)",
+            flush=True,
+        )
+        run_server(app, bind_host, bind_port)
+        print("homevoice: stopped")
     except HomevoiceError as err:
         fail(err)
     finally:
         app.close()
-    ready = [s.name for s in CATALOG if installed_dir(s, settings.models_dir) is not None]
-    print(f"homevoice: data dir {settings.data_dir}")
-    print(f"homevoice: models ready: {', '.join(ready)} (default: {settings.stt.model})")
-    for name, seconds in loaded.items():
-        print(f"homevoice: preloaded {name} in {seconds:.1f} s")
-    print("homevoice: this installation has no network server yet; transcribe from the command line:")
-    print("  .venv/bin/homevoice transcribe recording.ogg --language auto")
-    print("  .venv/bin/homevoice transcribe *.m4a --format json")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host

@@ -39,6 +39,9 @@ class Segment:
     temperature: float = 0.0
 
 
+SegmentCallback = Callable[[Segment], None]
+
+
 @dataclass(frozen=True)
 class Transcript:
     text: str
@@ -99,6 +102,9 @@ class SpeechToText(Protocol):
         audio: NDArray[np.float32],
         options: TranscribeOptions,
         progress: ProgressCallback | None = None,
-    ) -> Transcript: ...
+        on_segment: SegmentCallback | None = None,
+    ) -> Transcript:
+        """Blocking; ``on_segment`` sees each segment as soon as it is decoded (for streaming)."""
+        ...
 
     def close(self) -> None: ...

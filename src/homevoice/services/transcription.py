@@ -14,7 +14,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homevoice.audio.codec import SAMPLE_RATE, AudioSource, decode_audio
-from homevoice.engines.base import ProgressCallback, SpeechToText, Task, TranscribeOptions, Transcript
+from homevoice.engines.base import (
+    ProgressCallback,
+    SegmentCallback,
+    SpeechToText,
+    Task,
+    TranscribeOptions,
+    Transcript,
+)
 from homevoice.engines.catalog import find_model
 from homevoice.engines.manager import ModelManager
 from homevoice.errors import HomevoiceError
@@ -62,9 +69,10 @@ class TranscriptionService:
         *,
         name: str = "",
         progress: ProgressCallback | None = None,
+        on_segment: SegmentCallback | None = None,
     ) -> Transcript:
         audio = decode_audio(source, max_duration_s=self._settings.max_duration_s, name=name)
-        return self.transcribe_samples(audio.samples, request, progress=progress)
+        return self.transcribe_samples(audio.samples, request, progress=progress, on_segment=on_segment)
 
     def transcribe_samples(
         self,
@@ -72,6 +80,7 @@ class TranscriptionService:
         request: TranscriptionRequest,
         *,
         progress: ProgressCallback | None = None,
+        on_segment: SegmentCallback | None = None,
     ) -> Transcript:
         model = self.model_name(request.model)
         duration = len(samples) / SAMPLE_RATE
@@ -79,7 +88,7 @@ class TranscriptionService:
         started = time.perf_counter()
         with self._models.use(model) as engine:
             options = _fit_language(options, engine, model)
-            transcript = engine.transcribe(samples, options, progress)
+            transcript = engine.transcribe(samples, options, progress, on_segment)
         elapsed = time.perf_counter() - started
         log.info(
             "transcribed %.1f s with %s in %.2f s (RTF %.3f, batched=%s, %d segments)",

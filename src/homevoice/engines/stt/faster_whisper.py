@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from homevoice.engines.base import (
     ProgressCallback,
     Segment,
+    SegmentCallback,
     SttCapabilities,
     SttLoadOptions,
     TranscribeOptions,
@@ -61,12 +62,13 @@ class FasterWhisperEngine:
         audio: NDArray[np.float32],
         options: TranscribeOptions,
         progress: ProgressCallback | None = None,
+        on_segment: SegmentCallback | None = None,
     ) -> Transcript:
         duration = len(audio) / SAMPLE_RATE
         self._check_language(options.language)
         try:
             segments, info = self._run(audio, options)
-            collected = _collect(segments, duration, progress)
+            collected = _collect(segments, duration, progress, on_segment)
         except (RuntimeError, ValueError) as err:
             raise EngineError(f"faster-whisper failed: {err}") from err
         return Transcript(
@@ -116,12 +118,19 @@ class FasterWhisperEngine:
         self._model = None
 
 
-def _collect(segments: Iterable[Any], duration: float, progress: ProgressCallback | None) -> list[Segment]:
+def _collect(
+    segments: Iterable[Any],
+    duration: float,
+    progress: ProgressCallback | None,
+    on_segment: SegmentCallback | None,
+) -> list[Segment]:
     collected: list[Segment] = []
     for raw in segments:
         text = str(raw.text).strip()
         if text:
-            collected.append(_segment(len(collected), raw, text))
+            collected.append(_segment(len(collected), raw, text, duration))
+            if on_segment is not None:
+                on_segment(collected[-1])
         if progress is not None and duration > 0:
             progress(min(1.0, float(raw.end) / duration))
     if progress is not None:
@@ -129,14 +138,18 @@ def _collect(segments: Iterable[Any], duration: float, progress: ProgressCallbac
     return collected
 
 
-def _segment(index: int, raw: Any, text: str) -> Segment:
+def _segment(index: int, raw: Any, text: str, duration: float) -> Segment:
+    # Whisper's last timestamp can run past the end of the audio; chunked jobs would then overlap.
+    def clamp(t: Any) -> float:
+        return min(max(0.0, float(t)), duration)
+
     words = tuple(
-        Word(float(w.start), float(w.end), str(w.word).strip(), float(w.probability)) for w in raw.words or ()
+        Word(clamp(w.start), clamp(w.end), str(w.word).strip(), float(w.probability)) for w in raw.words or ()
     )
     return Segment(
         id=index,
-        start=float(raw.start),
-        end=float(raw.end),
+        start=clamp(raw.start),
+        end=clamp(raw.end),
         text=text,
         words=words,
         avg_logprob=float(raw.avg_logprob),

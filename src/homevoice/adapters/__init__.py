@@ -1,0 +1,1 @@
+"""Protocol adapters: HTTP, Telegram, Wyoming. They call services and never import engine backends."""

@@ -1,0 +1,1 @@
+"""The OpenAI-compatible HTTP API (FastAPI), job routes and operations endpoints."""

@@ -1,0 +1,42 @@
+"""Run the API under uvicorn: what ``homevoice serve`` does after checking its settings."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from types import FrameType
+
+import uvicorn
+
+from homevoice.adapters.http.auth import check_bind
+from homevoice.adapters.http.server import create_api
+from homevoice.app import App
+from homevoice.jobs.runtime import JobRuntime
+
+log = logging.getLogger(__name__)
+
+
+class _StopRequestedError(Exception):
+    """SIGTERM after uvicorn's graceful shutdown."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _StopRequestedError
+
+
+def run_server(app: App, host: str, port: int) -> None:
+    """Blocks until SIGINT or SIGTERM; jobs are queued durably, so stopping loses none."""
+    settings = app.settings
+    check_bind(host, [k.get_secret_value() for k in settings.api_keys])
+    runtime = JobRuntime(settings, app.transcription, listen=settings.jobs.run_workers)
+    api = create_api(app, runtime)
+    uvicorn_level = "info" if settings.log_level in ("DEBUG", "INFO") else "warning"
+    # uvicorn shuts down gracefully, then re-raises the signal to the previous handler; ours turns
+    # it into a normal return, so the caller can unload models and exit 0 as a service should.
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        uvicorn.run(api, host=host, port=port, log_level=uvicorn_level, server_header=False)
+    except (_StopRequestedError, KeyboardInterrupt):
+        log.info("server stopped by a signal")
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,88 @@
+"""The FastAPI application: routers, middleware, error handlers, health and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from homevoice import __version__
+from homevoice.adapters.http import jobs, models, openai_audio
+from homevoice.adapters.http.auth import BearerAuth
+from homevoice.adapters.http.body_limit import BodySizeLimit
+from homevoice.adapters.http.context import HttpContext
+from homevoice.adapters.http.errors import install_error_handlers
+from homevoice.adapters.http.gate import ModelGate
+from homevoice.adapters.http.metrics import Metrics, MetricsMiddleware
+from homevoice.app import App
+
+if TYPE_CHECKING:
+    from homevoice.jobs.runtime import JobRuntime
+
+
+def create_api(app: App, runtime: JobRuntime | None = None) -> FastAPI:
+    """The ASGI app over ``app``; with ``runtime``, job routes work and workers start with the server."""
+    settings = app.settings
+    gate = ModelGate(settings.http.concurrency_per_model, settings.http.max_waiting_per_model)
+    context = HttpContext(app, gate)
+    metrics = Metrics(gate, lambda: [m.name for m in app.stt_models.status()])
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if runtime is not None:
+            context.jobs = await anyio.to_thread.run_sync(runtime.start)
+        try:
+            yield
+        finally:
+            if runtime is not None:
+                await anyio.to_thread.run_sync(runtime.stop)
+                context.jobs = None
+
+    api = FastAPI(
+        title="homevoice",
+        version=__version__,
+        summary="A private voice server with an OpenAI-compatible API.",
+        lifespan=lifespan,
+    )
+    api.state.homevoice = context
+    install_error_handlers(api)
+    api.include_router(openai_audio.router)
+    api.include_router(models.router)
+    api.include_router(jobs.router)
+
+    @api.get("/healthz", tags=["operations"])
+    async def healthz() -> dict[str, Any]:
+        """Liveness: answers without a key, says nothing private."""
+        return {"status": "ok", "jobs": context.jobs is not None}
+
+    @api.get("/metrics", tags=["operations"], response_class=Response)
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    keys = [k.get_secret_value() for k in settings.api_keys]
+    _document_security(api, bool(keys))
+    # Outermost first: count every request, then authenticate, then bound the body.
+    api.add_middleware(BodySizeLimit, max_bytes=int(settings.http.max_upload_mb * 1_000_000))
+    api.add_middleware(BearerAuth, keys=keys)
+    api.add_middleware(MetricsMiddleware, metrics=metrics)
+    return api
+
+
+def _document_security(api: FastAPI, required: bool) -> None:
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            schema = get_openapi(title=api.title, version=api.version, summary=api.summary, routes=api.routes)
+            schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes["bearer"] = {"type": "http", "scheme": "bearer"}
+            if required:
+                schema["security"] = [{"bearer": []}]
+            api.openapi_schema = schema
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,35 @@
+"""One DBOS queue per speech-to-text model, so a slow large model never holds up a small one."""
+
+from __future__ import annotations
+
+from dbos import DBOS
+
+from homevoice.engines.catalog import CATALOG
+
+PREFIX = "stt:"
+CUSTOM = "custom"
+"""The queue for models given as a folder path rather than a catalog name."""
+
+
+def queue_name(model: str) -> str:
+    """The queue for a canonical model name (``TranscriptionService.model_name``)."""
+    known = {spec.name for spec in CATALOG}
+    return PREFIX + (model if model in known else CUSTOM)
+
+
+def all_queue_names() -> list[str]:
+    return [PREFIX + spec.name for spec in CATALOG] + [PREFIX + CUSTOM]
+
+
+def register_queues(worker_concurrency: int, *, overwrite: bool) -> None:
+    """Declare every queue in the system database (in DBOS 3.4 queues live there, after launch).
+
+    ``worker_concurrency`` is stored with the queue and read by every worker sharing the database,
+    so workers (``overwrite``) set it and a process that only enqueues leaves it alone.
+    """
+    for name in all_queue_names():
+        DBOS.register_queue(
+            name,
+            worker_concurrency=worker_concurrency,
+            on_conflict="always_update" if overwrite else "never_update",
+        )

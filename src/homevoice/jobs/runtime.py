@@ -1,0 +1,114 @@
+"""The DBOS lifecycle of one process: configure, launch, declare the queues, and shut down.
+
+DBOS keeps one instance per process, so one JobRuntime runs at a time. With ``listen=False`` the
+process only enqueues and reads jobs; workers (``homevoice worker``, or ``serve`` with
+``jobs.run_workers``) run them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from dbos import DBOS
+from dbos._utils import GlobalParams
+
+from homevoice.errors import HomevoiceError, JobError
+from homevoice.jobs import workflows
+from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason, redacted
+from homevoice.jobs.config import database_url, dbos_config, held_dbos_logs, route_dbos_logs
+from homevoice.jobs.queues import register_queues
+from homevoice.jobs.service import JobService
+from homevoice.services.transcription import TranscriptionService
+from homevoice.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_active_lock = threading.Lock()
+_active: JobRuntime | None = None
+
+
+class JobRuntime:
+    """Blocking, like JobService: an async server calls ``start`` and ``stop`` in a worker thread
+    (DBOS refuses its synchronous calls on a thread that runs an event loop)."""
+
+    def __init__(self, settings: Settings, transcription: TranscriptionService, *, listen: bool) -> None:
+        self._settings = settings
+        self._transcription = transcription
+        self._listen = listen
+        self._store: AudioStore | None = None
+        self._context: workflows.WorkerContext | None = None
+
+    @property
+    def database(self) -> str:
+        """The jobs database, without its password."""
+        return redacted(database_url(self._settings))
+
+    def start(self) -> JobService:
+        global _active
+        with _active_lock:
+            if _active is not None:
+                raise JobError("A job runtime is already running in this process; stop it first.")
+            _active = self
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop taking jobs. A job in the middle of a chunk is abandoned; when a worker with this id
+        starts again (or after ``homevoice jobs recover``) it goes back on its queue and resumes
+        from that chunk on whichever worker takes it."""
+        global _active
+        with _active_lock:
+            if _active is not self:
+                return  # never started, or already stopped: DBOS belongs to someone else
+        if self._context is not None:
+            self._context.stopping.set()
+        try:
+            workflows.unbind()
+            DBOS.destroy()
+            if self._store is not None:
+                self._store.close()
+        finally:
+            self._store = self._context = None
+            with _active_lock:
+                _active = None
+
+    def _start(self) -> JobService:
+        url = database_url(self._settings)
+        # A DBOS__CLOUD=true environment would connect to DBOS's hosted Conductor; never here.
+        GlobalParams.dbos_cloud = False
+        route_dbos_logs()
+        try:
+            with held_dbos_logs():
+                DBOS(config=dbos_config(self._settings, listen=self._listen))
+                if not self._listen:
+                    DBOS.listen_queues([])
+                DBOS.launch()
+                register_queues(self._settings.jobs.concurrency_per_model, overwrite=self._listen)
+            self._store = AudioStore(url)
+            self._store.create()
+        except HomevoiceError:
+            raise
+        except Exception as err:
+            raise JobError(
+                f"Cannot open the jobs database {redacted(url)}: {database_error_reason(err)}. "
+                "Check HOMEVOICE_JOBS__DATABASE_URL and that the database server is running.",
+                code=DATABASE_UNAVAILABLE,
+            ) from err
+        self._context = workflows.WorkerContext(
+            transcription=self._transcription,
+            store=self._store,
+            chunk_s=self._settings.jobs.chunk_s,
+            max_duration_s=self._settings.stt.max_duration_s,
+        )
+        workflows.bind(self._context)
+        log.info(
+            "jobs: %s on %s as %s",
+            "running jobs" if self._listen else "queueing only",
+            redacted(url),
+            GlobalParams.executor_id,
+        )
+        return JobService(self._transcription, self._store)

@@ -1,0 +1,108 @@
+"""Jobs as the adapters see them: submit, look up, cancel, list. Blocking; call from a worker thread."""
+
+from __future__ import annotations
+
+import builtins
+import logging
+import uuid
+from dataclasses import asdict, replace
+
+from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID, WorkflowStatus
+
+from homevoice.errors import HomevoiceError, JobError, JobNotFoundError
+from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason
+from homevoice.jobs.queues import queue_name
+from homevoice.jobs.views import JobState, JobView, TranscriptionJobRequest, error_view, job_state
+from homevoice.jobs.workflows import PROGRESS_EVENT, WORKFLOW_NAME, transcription_workflow
+from homevoice.services.transcription import TranscriptionService
+
+__all__ = ["JobService", "JobState", "JobView", "TranscriptionJobRequest"]
+
+log = logging.getLogger(__name__)
+
+KIND_TRANSCRIPTION = "transcription"
+MAX_LIST = 1000
+
+
+class JobService:
+    def __init__(self, transcription: TranscriptionService, store: AudioStore) -> None:
+        self._transcription = transcription
+        self._store = store
+
+    def submit_transcription(self, audio: bytes, filename: str, request: TranscriptionJobRequest) -> JobView:
+        """Queue a transcription on its model's queue; durable in the jobs database before returning."""
+        job_id = str(uuid.uuid4())
+        # Resolved here, so every worker runs the model this process's settings meant.
+        model = self._transcription.model_name(request.model)
+        self._store.put(job_id, filename, audio)
+        try:
+            with SetWorkflowID(job_id), SetWorkflowAttributes({"kind": KIND_TRANSCRIPTION, "model": model}):
+                DBOS.enqueue_workflow(
+                    queue_name(model), transcription_workflow, asdict(replace(request, model=model))
+                )
+        except Exception as err:
+            self._store.delete(job_id)
+            if isinstance(err, HomevoiceError):
+                raise
+            raise JobError(
+                f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
+            ) from err
+        log.info("job %s queued for %s (%d bytes)", job_id, model, len(audio))
+        return self.get(job_id)
+
+    def get(self, job_id: str) -> JobView:
+        return self._view(self._status(job_id))
+
+    def cancel(self, job_id: str) -> JobView:
+        """Cancel a queued or running job; a finished job is returned unchanged."""
+        self._status(job_id)
+        DBOS.cancel_workflow(job_id)
+        view = self.get(job_id)
+        if view.state is JobState.CANCELLED:
+            self._store.delete(job_id)
+            log.info("job %s cancelled", job_id)
+        return view
+
+    def list(self, limit: int = 50) -> builtins.list[JobView]:
+        """The newest jobs first."""
+        statuses = DBOS.list_workflows(
+            name=WORKFLOW_NAME, limit=max(1, min(limit, MAX_LIST)), sort_desc=True, load_input=False
+        )
+        return [self._view(status) for status in statuses]
+
+    def recover_worker(self, worker_id: str) -> int:
+        """Hand the unfinished jobs of a dead worker back to their queues; returns how many.
+
+        Only for a worker that is really gone: a live one would find its running jobs taken away
+        (DBOS fences it off, so each chunk is still recorded once).
+        """
+        handles = DBOS._recover_pending_workflows([worker_id])  # DBOS's own recovery, by executor id
+        log.info("handed %d job(s) of worker %s back to the queues", len(handles), worker_id)
+        return len(handles)
+
+    def _status(self, job_id: str) -> WorkflowStatus:
+        statuses = DBOS.list_workflows(workflow_ids=[job_id], load_input=False)
+        if not statuses or statuses[0].name != WORKFLOW_NAME:
+            raise JobNotFoundError(f"There is no job {job_id}; list the jobs to find its id.")
+        return statuses[0]
+
+    def _view(self, status: WorkflowStatus) -> JobView:
+        state = job_state(status.status)
+        attributes = status.attributes or {}
+        return JobView(
+            id=status.workflow_id,
+            kind=str(attributes.get("kind", KIND_TRANSCRIPTION)),
+            state=state,
+            progress=self._progress(status.workflow_id, state),
+            model=str(attributes.get("model", "")),
+            created_at=(status.created_at or 0) / 1000,
+            result=status.output if state is JobState.SUCCEEDED else None,
+            error=error_view(status.status, status.error),
+        )
+
+    @staticmethod
+    def _progress(job_id: str, state: JobState) -> float:
+        if state is JobState.SUCCEEDED:
+            return 1.0
+        value = DBOS.get_all_events(job_id).get(PROGRESS_EVENT, 0.0)
+        return float(value) if isinstance(value, int | float) else 0.0

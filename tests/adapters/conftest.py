@@ -1,0 +1,55 @@
+"""A live homevoice server on 127.0.0.1 over the real embedded models, for tests with real clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homevoice.adapters.http.server import create_api
+from homevoice.app import App, build_app
+from homevoice.settings import load_settings
+from tests.fakes.live_server import live_server
+
+pytestmark = pytest.mark.e2e
+
+ServerFactory = Callable[..., AbstractContextManager[str]]
+
+
+@pytest.fixture(scope="session")
+def http_app(data_dir: Path) -> Iterator[App]:
+    """tiny.en is the default here (whisper-1), so most requests are quick; base is there by name."""
+    settings = load_settings(
+        data_dir=data_dir, stt={"model": "tiny.en", "cpu_threads": 2}, models={"keep_alive_s": -1}
+    )
+    application = build_app(settings)
+    yield application
+    application.close()
+
+
+@pytest.fixture(scope="session")
+def server_url(http_app: App) -> Iterator[str]:
+    with live_server(create_api(http_app)) as url:
+        yield url
+
+
+@pytest.fixture
+def make_server(http_app: App) -> ServerFactory:
+    """Another server over the same loaded models, with some settings changed."""
+
+    def factory(**changes: Any) -> AbstractContextManager[str]:
+        settings = http_app.settings.model_copy(update=changes)
+        return live_server(create_api(App(settings, http_app.stt_models, http_app.transcription)))
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def clip(evalset: Path) -> Callable[[str], Path]:
+    def find(name: str) -> Path:
+        return next((evalset / "audio").glob(f"{name}.*"))
+
+    return find
