@@ -132,6 +132,11 @@ class JobsSettings(_Section):
     concurrency_per_model: int = Field(
         1, ge=1, le=64, description="Jobs one worker runs at the same time on one model."
     )
+    max_queued_per_model: int = Field(
+        100,
+        ge=1,
+        description="Jobs allowed to wait on one model's queue; more are refused with 429 and Retry-After, so queued audio cannot fill the disk.",
+    )
     chunk_s: float = Field(
         300.0,
         ge=30,

@@ -81,6 +81,8 @@ def test_a_job_gives_verbose_json(http: httpx.Client, clip: Callable[[str], Path
     assert normalize(result["text"], "en") == "the child almost hurt the small dog"
     assert result["language"] == "en" and result["segments"] and result["words"]
     assert job["id"] in [j["id"] for j in http.get("/v1/jobs").json()["data"]]
+    metrics = http.get("/metrics").text
+    assert 'homevoice_jobs{state="queued"} 0.0' in metrics and 'homevoice_jobs{state="running"}' in metrics
 
 
 def test_events_report_progress_then_the_finished_job(http: httpx.Client, long_audio: bytes) -> None:

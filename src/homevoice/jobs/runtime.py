@@ -111,4 +111,4 @@ class JobRuntime:
             redacted(url),
             GlobalParams.executor_id,
         )
-        return JobService(self._transcription, self._store)
+        return JobService(self._transcription, self._store, self._settings.jobs.max_queued_per_model)

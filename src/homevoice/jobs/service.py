@@ -9,7 +9,7 @@ from dataclasses import asdict, replace
 
 from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID, WorkflowStatus
 
-from homevoice.errors import HomevoiceError, JobError, JobNotFoundError
+from homevoice.errors import BusyError, HomevoiceError, JobError, JobNotFoundError
 from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason
 from homevoice.jobs.queues import queue_name
 from homevoice.jobs.views import JobState, JobView, TranscriptionJobRequest, error_view, job_state
@@ -25,15 +25,17 @@ MAX_LIST = 1000
 
 
 class JobService:
-    def __init__(self, transcription: TranscriptionService, store: AudioStore) -> None:
+    def __init__(self, transcription: TranscriptionService, store: AudioStore, max_queued: int = 100) -> None:
         self._transcription = transcription
         self._store = store
+        self._max_queued = max_queued
 
     def submit_transcription(self, audio: bytes, filename: str, request: TranscriptionJobRequest) -> JobView:
         """Queue a transcription on its model's queue; durable in the jobs database before returning."""
         job_id = str(uuid.uuid4())
         # Resolved here, so every worker runs the model this process's settings meant.
         model = self._transcription.model_name(request.model)
+        self._check_room(model)
         self._store.put(job_id, filename, audio)
         try:
             with SetWorkflowID(job_id), SetWorkflowAttributes({"kind": KIND_TRANSCRIPTION, "model": model}):
@@ -69,6 +71,30 @@ class JobService:
             name=WORKFLOW_NAME, limit=max(1, min(limit, MAX_LIST)), sort_desc=True, load_input=False
         )
         return [self._view(status) for status in statuses]
+
+    def counts(self) -> dict[JobState, int]:
+        """Unfinished jobs by state, for metrics."""
+        statuses = DBOS.list_workflows(
+            name=WORKFLOW_NAME, status=["ENQUEUED", "DELAYED", "PENDING"], load_input=False, load_output=False
+        )
+        counted = dict.fromkeys((JobState.QUEUED, JobState.RUNNING), 0)
+        for status in statuses:
+            counted[job_state(status.status)] += 1
+        return counted
+
+    def _check_room(self, model: str) -> None:
+        waiting = DBOS.list_workflows(
+            queue_name=queue_name(model),
+            status=["ENQUEUED", "DELAYED"],
+            limit=self._max_queued,
+            load_input=False,
+            load_output=False,
+        )
+        if len(waiting) >= self._max_queued:
+            raise BusyError(
+                f"{len(waiting)} jobs already wait for {model}; retry later or raise HOMEVOICE_JOBS__MAX_QUEUED_PER_MODEL.",
+                retry_after_s=60,
+            )
 
     def recover_worker(self, worker_id: str) -> int:
         """Hand the unfinished jobs of a dead worker back to their queues; returns how many.

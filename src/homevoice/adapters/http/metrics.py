@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -18,9 +18,15 @@ LATENCY_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
 class _StateCollector(Collector):
     """Read at scrape time, so gauges never drift from the truth."""
 
-    def __init__(self, gate: ModelGate, loaded: Callable[[], Iterable[str]]) -> None:
+    def __init__(
+        self,
+        gate: ModelGate,
+        loaded: Callable[[], Iterable[str]],
+        jobs: Callable[[], Mapping[str, int] | None],
+    ) -> None:
         self._gate = gate
         self._loaded = loaded
+        self._jobs = jobs
 
     def collect(self) -> Iterable[Metric]:
         running = GaugeMetricFamily(
@@ -35,11 +41,23 @@ class _StateCollector(Collector):
         loaded = GaugeMetricFamily("homevoice_model_loaded", "1 while a model is in memory", labels=["model"])
         for model in self._loaded():
             loaded.add_metric([model], 1)
-        return [running, waiting, loaded]
+        families: list[Metric] = [running, waiting, loaded]
+        counts = self._jobs()
+        if counts is not None:
+            jobs = GaugeMetricFamily("homevoice_jobs", "Unfinished jobs by state", labels=["state"])
+            for state, count in sorted(counts.items()):
+                jobs.add_metric([state], count)
+            families.append(jobs)
+        return families
 
 
 class Metrics:
-    def __init__(self, gate: ModelGate, loaded: Callable[[], Iterable[str]]) -> None:
+    def __init__(
+        self,
+        gate: ModelGate,
+        loaded: Callable[[], Iterable[str]],
+        jobs: Callable[[], Mapping[str, int] | None],
+    ) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "homevoice_http_requests",
@@ -54,7 +72,7 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(_StateCollector(gate, loaded))
+        self.registry.register(_StateCollector(gate, loaded, jobs))
 
 
 class MetricsMiddleware:

@@ -31,7 +31,11 @@ def create_api(app: App, runtime: JobRuntime | None = None) -> FastAPI:
     settings = app.settings
     gate = ModelGate(settings.http.concurrency_per_model, settings.http.max_waiting_per_model)
     context = HttpContext(app, gate)
-    metrics = Metrics(gate, lambda: [m.name for m in app.stt_models.status()])
+
+    def job_counts() -> dict[str, int] | None:
+        return {str(k): v for k, v in context.jobs.counts().items()} if context.jobs else None
+
+    metrics = Metrics(gate, lambda: [m.name for m in app.stt_models.status()], job_counts)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -63,7 +67,9 @@ def create_api(app: App, runtime: JobRuntime | None = None) -> FastAPI:
 
     @api.get("/metrics", tags=["operations"], response_class=Response)
     async def prometheus_metrics() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        # Collectors query the jobs database: off the event loop.
+        body = await anyio.to_thread.run_sync(generate_latest, metrics.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     keys = [k.get_secret_value() for k in settings.api_keys]
     _document_security(api, bool(keys))
