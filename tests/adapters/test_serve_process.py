@@ -160,9 +160,16 @@ def test_starting_and_serving_opens_no_outbound_connection(
         assert answer.status_code == 200, answer.text
         assert httpx.get(f"{url}/v1/models").status_code == 200
     finally:
-        for traced in psutil.Process(server.pid).children():  # stop the server, strace follows
+        children = psutil.Process(server.pid).children()
+        for traced in children:  # stop the server; strace follows it out
             traced.send_signal(signal.SIGTERM)
-        server.communicate(timeout=60)
+        try:
+            server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            for traced in children:
+                traced.kill()
+            server.kill()
+            raise
     assert server.returncode == 0
     lines = trace.read_text().splitlines()
     binds = [line for line in lines if " bind(" in line and f"htons({port})" in line]
