@@ -33,6 +33,7 @@ pytest: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/stt.py
+	$(BIN)/python bench/http.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md
