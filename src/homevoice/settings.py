@@ -91,6 +91,24 @@ class ModelsSettings(_Section):
     hub_token: SecretStr | None = Field(None, description="Token for private or gated hub repositories.")
 
 
+class TtsSettings(_Section):
+    """Text to speech."""
+
+    voice_en: str = Field("en_US-joe-medium", description="Voice for English text when none is named.")
+    voice_ru: str = Field("festival-ru", description="Voice for Russian text when none is named.")
+    openai_voices: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='OpenAI voice names mapped to local voices per language, as JSON, for example `{"nova": {"ru": "ru_RU-irina-medium", "en": "en_US-joe-medium"}}`. Unmapped OpenAI names use the language defaults.',
+    )
+    lexicon_file: Path | None = Field(
+        None,
+        description="A pronunciation lexicon: lines `word = how to say it` (use `+` before the stressed vowel in Russian).",
+    )
+    max_input_chars: int = Field(
+        100_000, ge=1, description="Longest text accepted by one speech request."
+    )
+
+
 class HttpSettings(_Section):
     """The HTTP server."""
 
@@ -163,6 +181,7 @@ class Settings(BaseSettings):
     )
     stt: SttSettings = Field(default_factory=SttSettings)  # type: ignore[arg-type]
     models: ModelsSettings = Field(default_factory=ModelsSettings)  # type: ignore[arg-type]
+    tts: TtsSettings = Field(default_factory=TtsSettings)  # type: ignore[arg-type]
     http: HttpSettings = Field(default_factory=HttpSettings)  # type: ignore[arg-type]
     jobs: JobsSettings = Field(default_factory=JobsSettings)  # type: ignore[arg-type]
     api_keys: list[SecretStr] = Field(

@@ -108,3 +108,49 @@ class SpeechToText(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+# --- Text to speech -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """What a loaded voice declares about itself."""
+
+    name: str
+    engine: str
+    languages: tuple[str, ...]
+    """ISO-639-1 codes the voice reads well."""
+    sample_rate: int
+    max_chars: int
+    """Longest text one ``synthesize`` call accepts; the speech service splits longer sentences."""
+    accepts_stress: bool = False
+    """Whether ``+`` before a vowel marks stress for this engine; otherwise the service strips it."""
+
+
+@dataclass(frozen=True)
+class SynthesisOptions:
+    speed: float = 1.0
+    """1.0 is the voice's natural pace; 2.0 speaks twice as fast."""
+
+
+@dataclass(frozen=True)
+class TtsLoadOptions:
+    """What every text-to-speech backend is constructed with, besides its voice folder."""
+
+    languages: tuple[str, ...] = ()
+    """Declared by the catalog."""
+    device: str = "auto"
+    cpu_threads: int = 0
+
+
+class TextToSpeech(Protocol):
+    @property
+    def voice(self) -> VoiceInfo: ...
+
+    def synthesize(self, text: str, options: SynthesisOptions) -> NDArray[np.float32]:
+        """Blocking: mono float32 samples in [-1, 1] at ``voice.sample_rate`` for one normalised
+        sentence (words, not digits; at most ``voice.max_chars``). Raises EngineError on failure."""
+        ...
+
+    def close(self) -> None: ...
