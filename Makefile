@@ -6,7 +6,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the install needs (checked with dpkg, installed with apt-get when missing).
-DEBIAN_PACKAGES := python3-venv
+# festival + festvox-ru: the Russian voice festival-ru (text2wave).
+DEBIAN_PACKAGES := python3-venv festival festvox-ru
 # The tests also start a real PostgreSQL server on 127.0.0.1 for workers sharing queues.
 TEST_DEBIAN_PACKAGES := postgresql strace
 

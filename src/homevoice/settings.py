@@ -104,9 +104,7 @@ class TtsSettings(_Section):
         None,
         description="A pronunciation lexicon: lines `word = how to say it` (use `+` before the stressed vowel in Russian).",
     )
-    max_input_chars: int = Field(
-        100_000, ge=1, description="Longest text accepted by one speech request."
-    )
+    max_input_chars: int = Field(100_000, ge=1, description="Longest text accepted by one speech request.")
 
 
 class HttpSettings(_Section):

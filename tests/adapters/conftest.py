@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ def make_server(http_app: App) -> ServerFactory:
 
     def factory(**changes: Any) -> AbstractContextManager[str]:
         settings = http_app.settings.model_copy(update=changes)
-        return live_server(create_api(App(settings, http_app.stt_models, http_app.transcription)))
+        return live_server(create_api(replace(http_app, settings=settings)))
 
     return factory
 

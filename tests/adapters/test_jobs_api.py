@@ -6,6 +6,7 @@ import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ def jobs_url(http_app: App, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     settings = http_app.settings.model_copy(
         update={"data_dir": data, "jobs": http_app.settings.jobs.model_copy(update={"chunk_s": 30.0})}
     )
-    app = App(settings, http_app.stt_models, http_app.transcription)
+    app = replace(http_app, settings=settings)
     with live_server(create_api(app, JobRuntime(settings, app.transcription, listen=True))) as url:
         yield url
 

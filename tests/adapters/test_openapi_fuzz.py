@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import schemathesis
@@ -26,7 +27,7 @@ def fuzzed_url(http_app: App, tmp_path_factory: pytest.TempPathFactory) -> Itera
     data = tmp_path_factory.mktemp("fuzz-data")
     (data / "models").symlink_to(http_app.settings.models_dir)
     settings_ = http_app.settings.model_copy(update={"data_dir": data})
-    app = App(settings_, http_app.stt_models, http_app.transcription)
+    app = replace(http_app, settings=settings_)
     with live_server(create_api(app, JobRuntime(settings_, app.transcription, listen=True))) as url:
         yield url
 

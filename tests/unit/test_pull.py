@@ -1,4 +1,5 @@
-"""`pull_model` against a real HTTP fake hub on 127.0.0.1: download, no-op, resume, verification, errors."""
+"""`pull_model` against a real HTTP fake hub on 127.0.0.1: download, no-op, resume, verification, errors,
+and Piper voices nested in the shared voices repository."""
 
 from __future__ import annotations
 
@@ -14,9 +15,19 @@ import pytest
 from huggingface_hub import constants as hf_constants
 from huggingface_hub import hf_hub_download
 
-from homevoice.engines.catalog import EngineName, HubSource, ModelSpec, find_model
+from homevoice.engines.assets import resolve_voice
+from homevoice.engines.base import SynthesisOptions, TtsLoadOptions
+from homevoice.engines.catalog import (
+    PIPER_VOICES_REPO,
+    EngineName,
+    HubSource,
+    ModelSpec,
+    find_model,
+    find_voice,
+)
 from homevoice.engines.manifest import MANIFEST_NAME, read_manifest
 from homevoice.engines.pull import pull_model, sha256_file
+from homevoice.engines.tts.piper import PiperEngine, voice_file
 from homevoice.errors import ChecksumError, DownloadError, HomevoiceError
 from tests.fakes.fake_hub import FakeHub
 
@@ -279,3 +290,127 @@ def test_fake_hub_serves_huggingface_hub_downloads(hub: FakeHub, tmp_path: Path)
 
     assert Path(path).read_bytes() == repo_files()["model.bin"]
     assert [r.method for r in hub.requests if r.path.endswith("/model.bin")] == ["HEAD", "GET"]
+
+
+# --- Piper voices: two files deep inside the shared voices repository, stored flat ----------------
+
+IRINA = "ru/ru_RU/irina/medium/ru_RU-irina-medium"
+VOICE_SIZE = 12 * MIB  # over huggingface_hub's 10 MiB chunk, so a cut leaves bytes to resume from
+
+
+@cache
+def voice_repo() -> dict[str, bytes]:
+    return {
+        f"{IRINA}.onnx": random.Random(99).randbytes(VOICE_SIZE),
+        f"{IRINA}.onnx.json": json.dumps(
+            {"audio": {"sample_rate": 22050}, "language": {"family": "ru"}}
+        ).encode(),
+        "ru/ru_RU/denis/medium/ru_RU-denis-medium.onnx": b"another voice",
+        "ru/ru_RU/denis/medium/ru_RU-denis-medium.onnx.json": b"{}",
+        "ru/ru_RU/irina/low/ru_RU-irina-low.onnx": b"same speaker, other quality",
+        "voices.json": b"{}",
+    }
+
+
+@pytest.fixture
+def voice_hub() -> Iterator[FakeHub]:
+    with FakeHub({PIPER_VOICES_REPO: voice_repo()}, lfs_patterns=("*.onnx",)) as fake:
+        yield fake
+
+
+def irina() -> ModelSpec:
+    spec = find_voice("ru_RU-irina-medium")
+    assert spec is not None
+    return spec
+
+
+def test_voice_pull_fetches_exactly_its_two_files_and_stores_them_flat(
+    voice_hub: FakeHub, empty_models_dir: Path
+) -> None:
+    target = pull(voice_hub, empty_models_dir, irina())
+
+    assert target == empty_models_dir / "ru_RU-irina-medium"
+    names = ["ru_RU-irina-medium.onnx", "ru_RU-irina-medium.onnx.json"]
+    assert sorted(p.name for p in target.iterdir()) == sorted([*names, MANIFEST_NAME])
+    for name in names:
+        assert (target / name).read_bytes() == voice_repo()[
+            f"{IRINA}{name.removeprefix('ru_RU-irina-medium')}"
+        ]
+    resolves = sorted(r.path for r in voice_hub.requests if "/resolve/" in r.path)
+    commit = voice_hub.commit(PIPER_VOICES_REPO)
+    assert resolves == [
+        f"/{PIPER_VOICES_REPO}/resolve/{commit}/{IRINA}{ext}" for ext in (".onnx", ".onnx.json")
+    ]
+    manifest = read_manifest(target)
+    assert manifest is not None and manifest.engine == "piper"
+    assert manifest.files == {
+        "ru_RU-irina-medium.onnx": hashlib.sha256(voice_repo()[f"{IRINA}.onnx"]).hexdigest(),
+        "ru_RU-irina-medium.onnx.json": hashlib.sha256(voice_repo()[f"{IRINA}.onnx.json"]).hexdigest(),
+    }
+    # Where the Piper backend and the voice resolver look.
+    assert voice_file(target) == target / "ru_RU-irina-medium.onnx"
+    assert resolve_voice("ru_RU-irina-medium", empty_models_dir).path == target
+
+    voice_hub.clear_requests()
+    assert pull(voice_hub, empty_models_dir, irina()) == target
+    assert voice_hub.requests == []
+
+
+def test_interrupted_voice_pull_resumes(voice_hub: FakeHub, empty_models_dir: Path) -> None:
+    voice_hub.cut(f"{IRINA}.onnx", after=CUT_AT, then_outage=True)
+    with pytest.raises(DownloadError, match=r"ru_RU-irina-medium.onnx.*pull ru_RU-irina-medium` again"):
+        pull(voice_hub, empty_models_dir, irina())
+    target = empty_models_dir / "ru_RU-irina-medium"
+    [partial] = (target / ".cache").rglob("ru_RU-irina-medium.onnx.*.incomplete")
+    kept = partial.stat().st_size
+    assert 0 < kept < VOICE_SIZE
+
+    voice_hub.outage = False
+    voice_hub.clear_requests()
+    pull(voice_hub, empty_models_dir, irina())
+
+    gets = [r.range for r in voice_hub.requests if r.method == "GET" and r.path.endswith(f"{IRINA}.onnx")]
+    assert gets == [f"bytes={kept}-"]
+    assert (target / "ru_RU-irina-medium.onnx").read_bytes() == voice_repo()[f"{IRINA}.onnx"]
+    assert not (target / ".cache").exists()
+
+
+def test_files_that_would_land_on_one_name_are_refused(empty_models_dir: Path) -> None:
+    spec = ModelSpec(
+        name="clash",
+        engine=EngineName.PIPER,
+        source=HubSource(repo_id="acme/voices", allow_patterns=("*/v.onnx",), flatten=True),
+    )
+    with FakeHub({"acme/voices": {"a/v.onnx": b"one", "b/v.onnx": b"two"}}) as hub:
+        with pytest.raises(DownloadError, match=r"several files with the same name among v\.onnx, v\.onnx"):
+            pull(hub, empty_models_dir, spec)
+        assert not any("/resolve/" in r.path for r in hub.requests)
+
+
+def test_a_system_voice_is_not_pulled(voice_hub: FakeHub, empty_models_dir: Path) -> None:
+    spec = find_voice("festival-ru")
+    assert spec is not None
+    with pytest.raises(HomevoiceError) as caught:
+        pull(voice_hub, empty_models_dir, spec)
+    assert caught.value.code == "model_system"
+    assert "festvox-ru" in caught.value.message and "make install" in caught.value.message
+    assert voice_hub.requests == []
+
+
+@pytest.mark.e2e
+def test_a_pulled_voice_speaks(models_dir: Path, empty_models_dir: Path) -> None:
+    """The real joe voice served as irina: after the pull, the Piper backend loads and speaks it."""
+    joe = models_dir / "en_US-joe-medium"
+    files = {
+        f"{IRINA}.onnx": (joe / "en_US-joe-medium.onnx").read_bytes(),
+        f"{IRINA}.onnx.json": (joe / "en_US-joe-medium.onnx.json").read_bytes(),
+    }
+    with FakeHub({PIPER_VOICES_REPO: files}, lfs_patterns=("*.onnx",)) as hub:
+        target = pull(hub, empty_models_dir, irina())
+
+    resolved = resolve_voice("ru_RU-irina-medium", empty_models_dir)
+    engine = PiperEngine(resolved.path, TtsLoadOptions(languages=("ru",), cpu_threads=1), name=resolved.name)
+    assert resolved.path == target
+    assert (engine.voice.name, engine.voice.languages) == ("ru_RU-irina-medium", ("ru",))
+    assert len(engine.synthesize("Hello there.", SynthesisOptions())) > 0.3 * engine.voice.sample_rate
+    engine.close()

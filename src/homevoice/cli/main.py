@@ -7,18 +7,19 @@ from typing import Annotated
 
 import typer
 
-from homevoice.cli import jobs, models, serve, settings_cmd, transcribe, worker
+from homevoice.cli import jobs, models, say, serve, settings_cmd, transcribe, worker
 from homevoice.cli.context import CliState
 from homevoice.logging import configure_logging
 
 app = typer.Typer(
     name="homevoice",
-    help="A private voice server: speech to text and voice notes on your own hardware.",
+    help="A private voice server: speech to text, text to speech and voice notes on your own hardware.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 app.command("transcribe")(transcribe.transcribe)
+app.command("say")(say.say)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 app.add_typer(models.app, name="models")

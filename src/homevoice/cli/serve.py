@@ -9,7 +9,7 @@ import typer
 from homevoice.app import build_app
 from homevoice.cli.context import fail, state
 from homevoice.engines.assets import install_embedded, installed_dir
-from homevoice.engines.catalog import CATALOG, EMBEDDED
+from homevoice.engines.catalog import ALL_EMBEDDED, ALL_MODELS
 from homevoice.errors import HomevoiceError
 
 
@@ -33,13 +33,15 @@ def serve(
         fail(err, 2)
     app = build_app(settings)
     try:
-        for spec in EMBEDDED:
+        for spec in ALL_EMBEDDED:
             install_embedded(spec, settings.models_dir)
         for name in settings.models.preload:
             app.stt_models.load(name)
-        ready = [s.name for s in CATALOG if installed_dir(s, settings.models_dir) is not None]
+        ready = [s.name for s in ALL_MODELS if installed_dir(s, settings.models_dir) is not None]
         print(f"homevoice: data dir {settings.data_dir}")
-        print(f"homevoice: models ready: {', '.join(ready)} (default: {settings.stt.model})")
+        print(
+            f"homevoice: models and voices ready: {', '.join(ready)} (speech to text: {settings.stt.model})"
+        )
         print(
             f"homevoice: listening on http://{_url_host(bind_host)}:{bind_port} (API docs at /docs)",
             flush=True,

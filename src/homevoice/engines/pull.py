@@ -1,4 +1,7 @@
-"""Fetch a faster-whisper model repository from a Hugging Face compatible hub (`homevoice models pull`).
+"""Fetch a model or voice from a Hugging Face compatible hub (`homevoice models pull`).
+
+A faster-whisper model is a whole repository; a Piper voice is two files deep inside the shared
+voices repository, stored flat in the voice's folder (``HubSource.flatten``).
 
 huggingface_hub 2.4.0 deletes its partial file whenever ``hf_hub_download`` fails (temporary names
 are unique per process), so it cannot resume across runs. We therefore keep our own partial files
@@ -20,7 +23,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from homevoice.engines.catalog import HubSource, ModelSpec
+from homevoice.engines.catalog import HubSource, ModelSpec, SystemSource
 from homevoice.engines.hub_errors import hub_errors
 from homevoice.engines.manifest import MANIFEST_NAME, ModelManifest, read_manifest, write_manifest
 from homevoice.errors import ChecksumError, DownloadError, HomevoiceError
@@ -47,6 +50,8 @@ class _RemoteFile:
     """sha256 of the content; known only for LFS files."""
     blob_id: str | None
     """git blob sha1; for LFS files it is the pointer's, so it only checks small files."""
+    local: str
+    """Where it goes inside the model directory: ``name``, or its base name when flattened."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def pull_model(
         return target
 
     endpoint = _endpoint(endpoint)
-    commit, files = _list_files(source, endpoint, token)
+    commit, files = _list_files(spec, source, endpoint, token)
     pull = _Pull(spec.name, source.repo_id, commit, endpoint, target, token, _tqdm_class(progress))
     total_mb = sum(f.size or 0 for f in files) / 1e6
     logger.info(
@@ -92,7 +97,7 @@ def pull_model(
     target.mkdir(parents=True, exist_ok=True)
     # The manifest means "complete"; drop a stale one so a failed re-pull cannot look installed.
     (target / MANIFEST_NAME).unlink(missing_ok=True)
-    hashes = {remote.name: _fetch(pull, remote) for remote in files}
+    hashes = {remote.local: _fetch(pull, remote) for remote in files}
     write_manifest(
         target,
         ModelManifest(
@@ -105,6 +110,12 @@ def pull_model(
 
 
 def _hub_source(spec: ModelSpec) -> HubSource:
+    if isinstance(spec.source, SystemSource):
+        raise HomevoiceError(
+            f"{spec.name} is a system voice: the Debian package(s) {', '.join(spec.source.debian_packages)} "
+            "provide it (`make install` installs them); there is nothing to pull.",
+            code="model_system",
+        )
     if not isinstance(spec.source, HubSource):
         raise HomevoiceError(
             f"Model {spec.name!r} is embedded: it comes with the homevoice packages and is installed by "
@@ -145,7 +156,9 @@ def _silent_tqdm() -> type[Any]:
     return SilentTqdm
 
 
-def _list_files(source: HubSource, endpoint: str, token: str | None) -> tuple[str, list[_RemoteFile]]:
+def _list_files(
+    spec: ModelSpec, source: HubSource, endpoint: str, token: str | None
+) -> tuple[str, list[_RemoteFile]]:
     """The commit ``source.revision`` resolves to, and the wanted files with their sizes and checksums."""
     from huggingface_hub import HfApi, constants
 
@@ -163,6 +176,7 @@ def _list_files(source: HubSource, endpoint: str, token: str | None) -> tuple[st
             size=s.size,
             sha256=s.lfs.sha256 if s.lfs is not None else None,
             blob_id=s.blob_id,
+            local=PurePosixPath(s.rfilename).name if source.flatten else s.rfilename,
         )
         for s in info.siblings or []
         if any(fnmatchcase(s.rfilename, pattern) for pattern in source.allow_patterns)
@@ -170,10 +184,16 @@ def _list_files(source: HubSource, endpoint: str, token: str | None) -> tuple[st
     if not files:
         raise DownloadError(
             f"{source.repo_id}@{source.revision} on {endpoint} has no files matching "
-            f"{', '.join(source.allow_patterns)}; is it a faster-whisper (CTranslate2) repository?"
+            f"{', '.join(source.allow_patterns)}; is it a {spec.engine} repository?"
         )
     for remote in files:
         _check_name(remote.name)
+    locals_ = [remote.local for remote in files]
+    if len(set(locals_)) != len(locals_):
+        raise DownloadError(
+            f"{source.repo_id} has several files with the same name among {', '.join(locals_)}; "
+            "narrow the catalog's allow_patterns."
+        )
     commit: str = info.sha or source.revision
     return commit, files
 
@@ -186,8 +206,8 @@ def _check_name(name: str) -> None:
 
 
 def _fetch(pull: _Pull, remote: _RemoteFile) -> str:
-    """Make ``target/<name>`` the hub's file and return its sha256."""
-    final = pull.target / remote.name
+    """Make ``target/<local name>`` the hub's file and return its sha256."""
+    final = pull.target / remote.local
     if final.is_file():
         # Left by an earlier pull that failed on a later file: keep it if it is still right.
         try:
@@ -195,7 +215,7 @@ def _fetch(pull: _Pull, remote: _RemoteFile) -> str:
         except ChecksumError:
             final.unlink()
 
-    partial = pull.target / _PARTIAL_DIR / f"{remote.name}.{_version_key(remote, pull.commit)}.incomplete"
+    partial = pull.target / _PARTIAL_DIR / f"{remote.local}.{_version_key(remote, pull.commit)}.incomplete"
     _download(pull, remote, partial)
     try:
         sha256 = _verify(partial, remote)
@@ -242,7 +262,7 @@ def _download(pull: _Pull, remote: _RemoteFile, partial: Path) -> None:
             resume_size=done,
             headers=headers,
             expected_size=remote.size,
-            displayed_filename=remote.name,
+            displayed_filename=remote.local,
             tqdm_class=pull.tqdm_class,
         )
 

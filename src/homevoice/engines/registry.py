@@ -23,6 +23,7 @@ FindSpec = Callable[[str], ModuleSpec | None]
 class Backend:
     name: EngineName
     capability: str
+    """``stt`` or ``tts``."""
     module: str
     attribute: str
     requires: tuple[str, ...]
@@ -38,6 +39,22 @@ BACKENDS: dict[EngineName, Backend] = {
         module="homevoice.engines.stt.faster_whisper",
         attribute="FasterWhisperEngine",
         requires=("faster_whisper", "ctranslate2"),
+        extra=None,
+    ),
+    EngineName.PIPER: Backend(
+        name=EngineName.PIPER,
+        capability="tts",
+        module="homevoice.engines.tts.piper",
+        attribute="PiperEngine",
+        requires=("piper", "onnxruntime"),
+        extra=None,
+    ),
+    EngineName.FESTIVAL: Backend(
+        name=EngineName.FESTIVAL,
+        capability="tts",
+        module="homevoice.engines.tts.festival",
+        attribute="FestivalEngine",
+        requires=(),  # runs the Debian `text2wave` program; the voice's SystemSource checks for it
         extra=None,
     ),
 }

@@ -1,0 +1,179 @@
+"""Text to speech as the adapters see it: text in, a voice chosen, audio out sentence by sentence.
+
+The text front end (``homevoice.text``) turns digits, dates and abbreviations into words and
+splits sentences; each sentence is synthesised and handed on at once, so a stream can start
+playing before the whole text is spoken.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from homevoice.audio.encode import AudioFormat, StreamEncoder
+from homevoice.engines.base import SynthesisOptions, TextToSpeech
+from homevoice.engines.catalog import VOICES, find_voice
+from homevoice.engines.manager import ModelManager
+from homevoice.errors import HomevoiceError
+from homevoice.settings import TtsSettings
+from homevoice.text import (
+    Lexicon,
+    Pause,
+    Script,
+    Utterance,
+    detect_language,
+    load_lexicon,
+    prepare,
+    strip_stress,
+)
+
+log = logging.getLogger(__name__)
+
+OPENAI_VOICES = frozenset(
+    {"alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"}
+)
+SENTENCE_GAP_S = 0.2
+"""Silence between sentences, so they do not run into each other."""
+PLANNING_MAX_CHARS = 400
+
+
+@dataclass(frozen=True)
+class SpeechRequest:
+    text: str
+    voice: str | None = None
+    """A local voice name, an OpenAI voice name (mapped per language), or None for the language's default."""
+    language: str | None = None
+    """None detects it from the text."""
+    speed: float = 1.0
+
+
+@dataclass(frozen=True)
+class SpeechPlan:
+    voice: str
+    language: str
+    script: Script
+
+
+class UnknownVoiceError(HomevoiceError):
+    code = "unknown_voice"
+
+
+class SpeechService:
+    def __init__(self, settings: TtsSettings, voices: ModelManager[TextToSpeech]) -> None:
+        self._settings = settings
+        self._voices = voices
+        self._lexicon: Lexicon | None = None
+        if settings.lexicon_file is not None:
+            self._lexicon = load_lexicon(Path(settings.lexicon_file))
+
+    def plan(self, request: SpeechRequest) -> SpeechPlan:
+        """Choose the voice and normalise the text; cheap, and every input error surfaces here."""
+        if len(request.text) > self._settings.max_input_chars:
+            raise HomevoiceError(
+                f"The text has {len(request.text)} characters; the limit is {self._settings.max_input_chars} "
+                "(HOMEVOICE_TTS__MAX_INPUT_CHARS). Split it, or make an audiobook job of it.",
+                code="text_too_long",
+            )
+        if not 0.25 <= request.speed <= 4.0:
+            raise HomevoiceError("Speed must be between 0.25 and 4.0.", code="invalid_speed")
+        language = (request.language or "").strip().lower() or detect_language(request.text)
+        voice = self.voice_for(request.voice, language)
+        script = prepare(request.text, language=language, lexicon=self._lexicon, max_chars=PLANNING_MAX_CHARS)
+        return SpeechPlan(voice, script.language, script)
+
+    def voice_for(self, requested: str | None, language: str) -> str:
+        defaults = {"en": self._settings.voice_en, "ru": self._settings.voice_ru}
+        fallback = defaults.get(language, self._settings.voice_en)
+        if requested is None or not requested.strip():
+            return fallback
+        name = requested.strip()
+        if name.lower() in OPENAI_VOICES:
+            return self._settings.openai_voices.get(name.lower(), {}).get(language, fallback)
+        spec = find_voice(name)
+        if spec is None:
+            known = ", ".join(v.name for v in VOICES)
+            raise UnknownVoiceError(
+                f"Unknown voice {name!r}; voices: {known}, or an OpenAI name ({', '.join(sorted(OPENAI_VOICES))})."
+            )
+        return spec.name
+
+    def load(self, voice: str) -> None:
+        """Load a voice now, so loading errors come before any audio is sent."""
+        self._voices.load(voice)
+
+    def sample_rate(self, voice: str) -> int:
+        with self._voices.use(voice) as engine:
+            return engine.voice.sample_rate
+
+    def samples(self, plan: SpeechPlan, speed: float = 1.0) -> Iterator[NDArray[np.float32]]:
+        """The audio of each sentence and pause, in order, as soon as it exists."""
+        options = SynthesisOptions(speed=speed)
+        with self._voices.use(plan.voice) as engine:
+            info = engine.voice
+            rate = info.sample_rate
+            started = time.perf_counter()
+            spoken = 0.0
+            first = True
+            for part in plan.script.parts:
+                if isinstance(part, Pause):
+                    yield np.zeros(int(part.seconds * rate), dtype=np.float32)
+                    continue
+                assert isinstance(part, Utterance)
+                if not first:
+                    yield np.zeros(int(SENTENCE_GAP_S * rate / speed), dtype=np.float32)
+                first = False
+                text = part.text if info.accepts_stress else strip_stress(part.text)
+                for piece in _fit(text, info.max_chars):
+                    audio = engine.synthesize(piece, options)
+                    spoken += len(audio) / rate
+                    yield audio
+            elapsed = time.perf_counter() - started
+            log.info(
+                "synthesised %.1f s with %s in %.2f s (RTF %.3f)",
+                spoken,
+                plan.voice,
+                elapsed,
+                elapsed / spoken if spoken else 0.0,
+            )
+
+    def encoded(
+        self,
+        plan: SpeechPlan,
+        fmt: AudioFormat,
+        speed: float = 1.0,
+        *,
+        container: str | None = None,
+        streaming: bool = True,
+    ) -> Iterator[bytes]:
+        """Encoded audio, a piece per sentence; the concatenation is one valid file or stream."""
+        stream = StreamEncoder(fmt, self.sample_rate(plan.voice), container=container, streaming=streaming)
+        for audio in self.samples(plan, speed):
+            data = stream.write(audio)
+            if data:
+                yield data
+        tail = stream.close()
+        if tail:
+            yield tail
+
+
+def _fit(text: str, max_chars: int) -> list[str]:
+    """The front end already splits to PLANNING_MAX_CHARS; a voice with a smaller limit splits again at spaces."""
+    if len(text) <= max_chars:
+        return [text]
+    pieces: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > max_chars:
+            pieces.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    if current:
+        pieces.append(current)
+    return pieces
