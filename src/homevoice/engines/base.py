@@ -126,6 +126,9 @@ class VoiceInfo:
     """Longest text one ``synthesize`` call accepts; the speech service splits longer sentences."""
     accepts_stress: bool = False
     """Whether ``+`` before a vowel marks stress for this engine; otherwise the service strips it."""
+    call_overhead_s: float = 0.0
+    """Fixed cost of one ``synthesize`` call (a voice loaded per call); the service then sends the
+    first sentence alone, for quick first audio, and the rest in calls as long as ``max_chars``."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,8 @@ OPENAI_VOICES = frozenset(
 SENTENCE_GAP_S = 0.2
 """Silence between sentences, so they do not run into each other."""
 PLANNING_MAX_CHARS = 400
+GROUP_ABOVE_S = 0.2
+"""Voices whose every call costs more than this get several sentences per call."""
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class SpeechService:
             return engine.voice.sample_rate
 
     def samples(self, plan: SpeechPlan, speed: float = 1.0) -> Iterator[NDArray[np.float32]]:
-        """The audio of each sentence and pause, in order, as soon as it exists."""
+        """The audio of each sentence (or group of sentences) and pause, in order, as soon as it exists."""
         options = SynthesisOptions(speed=speed)
         with self._voices.use(plan.voice) as engine:
             info = engine.voice
@@ -120,15 +122,16 @@ class SpeechService:
             started = time.perf_counter()
             spoken = 0.0
             first = True
-            for part in plan.script.parts:
+            for part in _calls(
+                plan.script.parts, info.max_chars, grouped=info.call_overhead_s > GROUP_ABOVE_S
+            ):
                 if isinstance(part, Pause):
                     yield np.zeros(int(part.seconds * rate), dtype=np.float32)
                     continue
-                assert isinstance(part, Utterance)
                 if not first:
                     yield np.zeros(int(SENTENCE_GAP_S * rate / speed), dtype=np.float32)
                 first = False
-                text = part.text if info.accepts_stress else strip_stress(part.text)
+                text = part if info.accepts_stress else strip_stress(part)
                 for piece in _fit(text, info.max_chars):
                     audio = engine.synthesize(piece, options)
                     spoken += len(audio) / rate
@@ -160,6 +163,33 @@ class SpeechService:
         tail = stream.close()
         if tail:
             yield tail
+
+
+def _calls(parts: Iterable[Utterance | Pause], max_chars: int, *, grouped: bool) -> Iterator[str | Pause]:
+    """The text of each synthesis call. Grouped: the first sentence alone (first audio soon), then
+    neighbouring sentences together up to ``max_chars``, so a per-call cost is paid rarely."""
+    group: list[str] = []
+    size = 0
+    sent = 0
+    for part in parts:
+        if isinstance(part, Pause):
+            if group:
+                yield " ".join(group)
+                group, size = [], 0
+            yield part
+            continue
+        if not grouped or sent == 0:
+            sent += 1
+            yield part.text
+            continue
+        if group and size + 1 + len(part.text) > max_chars:
+            yield " ".join(group)
+            group, size = [], 0
+        group.append(part.text)
+        size += len(part.text) + (1 if size else 0)
+        sent += 1
+    if group:
+        yield " ".join(group)
 
 
 def _fit(text: str, max_chars: int) -> list[str]:

@@ -34,6 +34,8 @@ INSTALL_HINT = "run `sudo apt-get install festival festvox-ru` (or `make install
 SAMPLE_RATE = 16_000
 """festvox-ru's recordings are 16 kHz; text2wave is also told to write this rate."""
 MAX_CHARS = 1000
+VOICE_LOAD_S = 1.2
+"""What text2wave spends loading the clunits voice on every call (measured on 2 CPU cores)."""
 TIMEOUT_S = 60.0
 """About 1 s to load the voice plus 0.1 s per 10 s of speech; anything near this is stuck."""
 _VOICE_NAME = re.compile(r"[A-Za-z0-9_]+")
@@ -69,6 +71,7 @@ class FestivalEngine:
             sample_rate=SAMPLE_RATE,
             max_chars=MAX_CHARS,
             accepts_stress=True,
+            call_overhead_s=VOICE_LOAD_S,
         )
 
     @property
