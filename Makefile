@@ -35,6 +35,7 @@ pytest: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/stt.py
 	$(BIN)/python bench/http.py
+	$(BIN)/python bench/tts.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md
