@@ -28,9 +28,9 @@ import argparse
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
+from bench_dirs import data_dir
 from homevoice.engines.assets import resolve_model
 from http_clip import build_clip
 from http_common import BARE, FORMATS, HTTP, IN_PROCESS, Clip, Config, Report, console
@@ -84,15 +84,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         args.concurrency = "1,4"
     args.levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
     return args
-
-
-@contextmanager
-def data_dir(given: Path | None) -> Iterator[Path]:
-    if given is not None:
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="homevoice-bench-") as tmp:
-        yield Path(tmp)
 
 
 def latency_phase(

@@ -17,10 +17,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
+from bench_dirs import data_dir
 from homevoice.evaluation.wer import load_manifest, normalize, word_error_rate
 from stt_common import (
     ASTERISK_DEFAULT_LIMIT,
@@ -77,15 +77,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if unknown:
         parser.error(f"unknown set(s) {', '.join(sorted(unknown))}; choose from {', '.join(SETS)}")
     return args
-
-
-@contextmanager
-def data_dir(given: Path | None) -> Iterator[Path]:
-    if given is not None:
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="homevoice-bench-") as tmp:
-        yield Path(tmp)
 
 
 def install_models(models: Sequence[str], directory: Path) -> None:

@@ -31,11 +31,12 @@ import argparse
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
+from bench_dirs import data_dir
 from homevoice.services.speech import SpeechRequest
 from http_server import PeakRss, rss_mb
+from http_sides import openai_client
 from tts_common import (
     BARE,
     EN_600,
@@ -63,7 +64,6 @@ from tts_sides import (
     keep_warm,
     load_app,
     load_bare,
-    openai_client,
     piper_onnx,
     piper_sentences,
     samples_call,
@@ -94,15 +94,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.quick:
         args.repeats, args.stream_repeats, args.festival_repeats = 4, 2, 1
     return args
-
-
-@contextmanager
-def data_dir(given: Path | None) -> Iterator[Path]:
-    if given is not None:
-        yield given
-        return
-    with tempfile.TemporaryDirectory(prefix="homevoice-bench-") as tmp:
-        yield Path(tmp)
 
 
 def source_mtime() -> float:

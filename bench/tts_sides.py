@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 from numpy.typing import NDArray
-from openai import DefaultHttpxClient, OpenAI
+from openai import OpenAI
 from piper import PiperVoice
 
 from homevoice.app import App
@@ -58,17 +58,6 @@ def load_app(data_dir: Path, config_file: Path) -> App:
 
     settings = load_settings(config_file, data_dir=data_dir, log_level="WARNING", models={"keep_alive_s": -1})
     return build_app(settings)
-
-
-def openai_client(base: str) -> OpenAI:
-    """One client, so one pool: requests reuse a kept-alive connection. No retries hide failures."""
-    return OpenAI(
-        base_url=f"{base}/v1",
-        api_key="unused",
-        max_retries=0,
-        timeout=600,
-        http_client=DefaultHttpxClient(trust_env=False),
-    )
 
 
 def keep_warm(client: OpenAI) -> None:

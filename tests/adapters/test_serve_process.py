@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -19,6 +18,7 @@ import pytest
 
 from homevoice.app import App
 from homevoice.evaluation.wer import EvalClip
+from tests.fakes.cli import cli_env
 from tests.fakes.live_server import free_port
 from tests.fakes.workers import chunk_completions, recordings, uninterrupted_result, wait_until
 
@@ -27,12 +27,6 @@ pytestmark = pytest.mark.e2e
 ADDRESS = re.compile(r"sa_family=(AF_INET6?)(, [^}]*)\}")
 CHUNK_S = 30.0
 LOOPBACK = re.compile(r'inet_addr\("127\.|inet_pton\(AF_INET6, "(::1|::ffff:127\.)')
-
-
-def serve_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEVOICE_")}
-    env |= {"HOMEVOICE_DATA_DIR": str(data_dir), "HOMEVOICE_STT__CPU_THREADS": "2"}
-    return env | {f"HOMEVOICE_{k.upper()}": v for k, v in settings.items()}
 
 
 def wait_healthy(url: str, process: subprocess.Popen[str], timeout_s: float = 120) -> None:
@@ -71,7 +65,7 @@ def test_a_killed_server_finishes_every_queued_job_once(
     data = tmp_path / "data"
     data.mkdir()
     (data / "models").symlink_to(data_dir / "models")
-    env = serve_env(data, jobs__chunk_s=str(CHUNK_S), stt__model="tiny.en", log_level="INFO")
+    env = cli_env(data, jobs__chunk_s=str(CHUNK_S), stt__model="tiny.en", log_level="INFO")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     audio = recordings(clips)
@@ -122,7 +116,7 @@ def test_a_killed_server_finishes_every_queued_job_once(
 def test_refuses_a_public_address_without_keys(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "homevoice", "serve", "--host", "0.0.0.0"],
-        env=serve_env(tmp_path),
+        env=cli_env(tmp_path),
         capture_output=True,
         text=True,
         timeout=60,
@@ -145,7 +139,7 @@ def test_starting_and_serving_opens_no_outbound_connection(
     command = ["strace", "-f", "-qq", "-e", "trace=connect,bind,sendto,sendmsg", "-o", str(trace)]
     command += [sys.executable, "-m", "homevoice", "serve", "--port", str(port)]
     server = subprocess.Popen(
-        command, env=serve_env(data), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        command, env=cli_env(data), text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     url = f"http://127.0.0.1:{port}"
     try:

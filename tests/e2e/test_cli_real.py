@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from homevoice.cli.main import app as cli_app
+from tests.fakes.cli import cli_env
 from tests.fakes.media import encode, encode_video_only, tone
 
 pytestmark = pytest.mark.e2e
@@ -20,14 +21,11 @@ pytestmark = pytest.mark.e2e
 
 def homevoice(data_dir: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a child process; ``settings`` become HOMEVOICE_<NAME> variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEVOICE_")}
-    env |= {"HOMEVOICE_DATA_DIR": str(data_dir), "HOMEVOICE_STT__CPU_THREADS": "2"}
-    env |= {f"HOMEVOICE_{name.upper()}": value for name, value in settings.items()}
     return subprocess.run(
         [sys.executable, "-m", "homevoice", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env=cli_env(data_dir, **settings),
         timeout=600,
         check=False,
     )

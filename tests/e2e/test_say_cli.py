@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from homevoice.audio.codec import decode_audio
 from tests.e2e.test_cli_real import homevoice
+from tests.fakes.cli import cli_env
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def test_standard_input_to_standard_output(data_dir: Path) -> None:
         [sys.executable, "-m", "homevoice", "say", "-", "--format", "wav"],
         input=b"Hello from a pipe.",
         capture_output=True,
-        env=homevoice_env(data_dir),
+        env=cli_env(data_dir),
         timeout=300,
         check=False,
     )
@@ -57,8 +57,3 @@ def test_errors_are_one_line(data_dir: Path, tmp_path: Path) -> None:
     bad_ext = homevoice(data_dir, "say", "Hi.", "-o", str(tmp_path / "a.docx"))
     assert bad_ext.returncode == 1 and "[unsupported_format]" in bad_ext.stderr
     assert not list(tmp_path.iterdir())
-
-
-def homevoice_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEVOICE_")}
-    return env | {"HOMEVOICE_DATA_DIR": str(data_dir)}

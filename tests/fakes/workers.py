@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -24,6 +23,7 @@ from homevoice.jobs.assembly import merge, shift
 from homevoice.jobs.chunking import plan_chunks
 from homevoice.jobs.service import JobService, JobState, JobView, TranscriptionJobRequest
 from homevoice.services.transcription import TranscriptionRequest, TranscriptionService
+from tests.fakes.cli import cli_env as base_env
 from tests.fakes.media import encode
 
 T = TypeVar("T")
@@ -36,14 +36,7 @@ REQUEST = TranscriptionJobRequest(
 
 def cli_env(data_dir: Path, database_url: str, **settings: str) -> dict[str, str]:
     """The environment of a homevoice process: ``settings`` become HOMEVOICE_<NAME> variables."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HOMEVOICE_")}
-    env |= {
-        "HOMEVOICE_DATA_DIR": str(data_dir),
-        "HOMEVOICE_STT__CPU_THREADS": "2",
-        "HOMEVOICE_JOBS__DATABASE_URL": database_url,
-        "HOMEVOICE_LOG_LEVEL": "INFO",
-    }
-    return env | {f"HOMEVOICE_{name.upper()}": value for name, value in settings.items()}
+    return base_env(data_dir, jobs__database_url=database_url, log_level="INFO", **settings)
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -32,6 +32,7 @@ from homevoice.text import (
     prepare,
     strip_stress,
 )
+from homevoice.text.chunks import split_long
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ class SpeechService:
                     yield np.zeros(int(SENTENCE_GAP_S * rate / speed), dtype=np.float32)
                 first = False
                 text = part if info.accepts_stress else strip_stress(part)
-                for piece in _fit(text, info.max_chars):
+                # The front end cut sentences to PLANNING_MAX_CHARS; a voice with a smaller limit cuts again.
+                for piece in split_long(text, info.max_chars):
                     audio = engine.synthesize(piece, options)
                     spoken += len(audio) / rate
                     yield audio
@@ -190,20 +192,3 @@ def _calls(parts: Iterable[Utterance | Pause], max_chars: int, *, grouped: bool)
         sent += 1
     if group:
         yield " ".join(group)
-
-
-def _fit(text: str, max_chars: int) -> list[str]:
-    """The front end already splits to PLANNING_MAX_CHARS; a voice with a smaller limit splits again at spaces."""
-    if len(text) <= max_chars:
-        return [text]
-    pieces: list[str] = []
-    current = ""
-    for word in text.split():
-        if current and len(current) + 1 + len(word) > max_chars:
-            pieces.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    if current:
-        pieces.append(current)
-    return pieces

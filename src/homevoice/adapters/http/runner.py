@@ -8,7 +8,6 @@ from types import FrameType
 
 import uvicorn
 
-from homevoice.adapters.http.auth import check_bind
 from homevoice.adapters.http.server import create_api
 from homevoice.app import App
 from homevoice.jobs.runtime import JobRuntime
@@ -25,9 +24,11 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def run_server(app: App, host: str, port: int) -> None:
-    """Blocks until SIGINT or SIGTERM; jobs are queued durably, so stopping loses none."""
+    """Blocks until SIGINT or SIGTERM; jobs are queued durably, so stopping loses none.
+
+    The caller has checked the address with ``check_bind`` (before loading any model).
+    """
     settings = app.settings
-    check_bind(host, [k.get_secret_value() for k in settings.api_keys])
     runtime = JobRuntime(settings, app.transcription, listen=settings.jobs.run_workers)
     api = create_api(app, runtime)
     uvicorn_level = "info" if settings.log_level in ("DEBUG", "INFO") else "warning"
