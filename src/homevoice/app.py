@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from homevoice.capture.spool import Spool
+from homevoice.capture.store import CaptureStore
 from homevoice.engines.assets import resolve_model
 from homevoice.engines.base import SpeechToText, SttLoadOptions, TextToSpeech
 from homevoice.engines.catalog import EngineName
 from homevoice.engines.manager import ModelManager
 from homevoice.engines.registry import load_backend
 from homevoice.engines.tts.loading import load_tts_engine
+from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
 from homevoice.services.transcription import TranscriptionService
 from homevoice.settings import Settings
@@ -26,9 +29,26 @@ class App:
     voices: ModelManager[TextToSpeech]
     speech: SpeechService
 
+    _capture: CaptureService | None = field(default=None, init=False)
+
+    def capture(self) -> CaptureService:
+        """Captures into the vault; their database and spool are opened on first use."""
+        if self._capture is None:
+            capture_dir = self.settings.data_dir / "capture"
+            self._capture = CaptureService(
+                self.settings.vault,
+                self.settings.vault_dir,
+                self.transcription,
+                CaptureStore(capture_dir / "captures.sqlite"),
+                Spool(capture_dir / "spool"),
+            )
+        return self._capture
+
     def close(self) -> None:
         self.stt_models.close()
         self.voices.close()
+        if self._capture is not None:
+            self._capture.store.close()
 
 
 def build_app(settings: Settings) -> App:

@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from homevoice.errors import ConfigError
+from homevoice.settings_capture import TelegramSettings, VaultSettings
 
 CONFIG_ENV = "HOMEVOICE_CONFIG"
 DEFAULT_CONFIG_NAME = "homevoice.toml"
@@ -182,6 +183,8 @@ class Settings(BaseSettings):
     tts: TtsSettings = Field(default_factory=TtsSettings)  # type: ignore[arg-type]
     http: HttpSettings = Field(default_factory=HttpSettings)  # type: ignore[arg-type]
     jobs: JobsSettings = Field(default_factory=JobsSettings)  # type: ignore[arg-type]
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]
+    vault: VaultSettings = Field(default_factory=VaultSettings)  # type: ignore[arg-type]
     api_keys: list[SecretStr] = Field(
         default_factory=list,
         description='API keys as a JSON list, for example `["k1","k2"]`. When set, every HTTP route but `/healthz` needs `Authorization: Bearer KEY`. Required to bind a non-loopback address.',
@@ -190,6 +193,10 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def vault_dir(self) -> Path:
+        return self.vault.path if self.vault.path is not None else self.data_dir / "vault"
 
 
 def resolve_config_path(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -11,6 +12,7 @@ from homevoice.cli.context import fail, state
 from homevoice.engines.assets import install_embedded, installed_dir
 from homevoice.engines.catalog import ALL_EMBEDDED, ALL_MODELS
 from homevoice.errors import HomevoiceError
+from homevoice.settings import Settings
 
 
 def serve(
@@ -31,6 +33,8 @@ def serve(
         check_bind(bind_host, [k.get_secret_value() for k in settings.api_keys])
     except HomevoiceError as err:
         fail(err, 2)
+    if settings.telegram.token is not None:
+        _check_telegram(settings)
     app = build_app(settings)
     try:
         for spec in ALL_EMBEDDED:
@@ -42,6 +46,11 @@ def serve(
         print(
             f"homevoice: models and voices ready: {', '.join(ready)} (speech to text: {settings.stt.model})"
         )
+        if settings.telegram.token is not None:
+            print(
+                f"homevoice: Telegram bot on for {len(settings.telegram.allowed_users)} allowed user(s); "
+                f"notes go to {settings.vault_dir / settings.vault.inbox}"
+            )
         print(
             f"homevoice: listening on http://{_url_host(bind_host)}:{bind_port} (API docs at /docs)",
             flush=True,
@@ -52,6 +61,24 @@ def serve(
         fail(err)
     finally:
         app.close()
+
+
+def _check_telegram(settings: Settings) -> None:
+    """A wrong token is a setup mistake: say so before loading anything."""
+    import asyncio
+
+    from homevoice.adapters.telegram.bot import check_token
+
+    try:
+        username = asyncio.run(check_token(settings.telegram))
+    except HomevoiceError as err:
+        fail(err, 2)
+    if username is None:
+        print(
+            f"homevoice: cannot reach the Telegram Bot API at {settings.telegram.api_base_url} yet; "
+            "the bot keeps trying",
+            file=sys.stderr,
+        )
 
 
 def _url_host(host: str) -> str:

@@ -8,7 +8,7 @@ from types import FrameType
 
 import uvicorn
 
-from homevoice.adapters.http.server import create_api
+from homevoice.adapters.http.server import Companion, create_api
 from homevoice.app import App
 from homevoice.jobs.runtime import JobRuntime
 
@@ -30,7 +30,12 @@ def run_server(app: App, host: str, port: int) -> None:
     """
     settings = app.settings
     runtime = JobRuntime(settings, app.transcription, listen=settings.jobs.run_workers)
-    api = create_api(app, runtime)
+    companions: list[Companion] = []
+    if settings.telegram.token is not None:
+        from homevoice.adapters.telegram.bot import TelegramBot
+
+        companions.append(TelegramBot(settings.telegram, app.capture(), app.speech))
+    api = create_api(app, runtime, companions)
     uvicorn_level = "info" if settings.log_level in ("DEBUG", "INFO") else "warning"
     # uvicorn shuts down gracefully, then re-raises the signal to the previous handler; ours turns
     # it into a normal return, so the caller can unload models and exit 0 as a service should.

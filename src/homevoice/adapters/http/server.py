@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -26,8 +26,19 @@ if TYPE_CHECKING:
     from homevoice.jobs.runtime import JobRuntime
 
 
-def create_api(app: App, runtime: JobRuntime | None = None) -> FastAPI:
-    """The ASGI app over ``app``; with ``runtime``, job routes work and workers start with the server."""
+class Companion(Protocol):
+    """Something that runs beside the API for the server's lifetime (the Telegram bot)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def create_api(app: App, runtime: JobRuntime | None = None, companions: Sequence[Companion] = ()) -> FastAPI:
+    """The ASGI app over ``app``; with ``runtime``, job routes work and workers start with the server.
+
+    ``companions`` start after the jobs (they may start jobs) and stop before them.
+    """
     settings = app.settings
     gate = ModelGate(settings.http.concurrency_per_model, settings.http.max_waiting_per_model)
     context = HttpContext(app, gate)
@@ -41,9 +52,15 @@ def create_api(app: App, runtime: JobRuntime | None = None) -> FastAPI:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if runtime is not None:
             context.jobs = await anyio.to_thread.run_sync(runtime.start)
+        started: list[Companion] = []
         try:
+            for companion in companions:
+                await companion.start()
+                started.append(companion)
             yield
         finally:
+            for companion in reversed(started):
+                await companion.stop()
             if runtime is not None:
                 await anyio.to_thread.run_sync(runtime.stop)
                 context.jobs = None

@@ -1,0 +1,87 @@
+"""Bot commands: /start, /help, /lang, /say."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Bot, Message, ReplyParameters
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram.messages import Command
+from homevoice.audio.encode import AudioFormat
+from homevoice.errors import HomevoiceError
+from homevoice.services.capture import CaptureService
+from homevoice.services.speech import SpeechRequest, SpeechService
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = {"ru": "ru", "en": "en", "auto": None}
+
+
+class Commands:
+    def __init__(self, bot: Bot, capture: CaptureService, speech: SpeechService) -> None:
+        self._bot = bot
+        self._capture = capture
+        self._speech = speech
+        self._speaking: set[asyncio.Task[None]] = set()
+
+    async def close(self) -> None:
+        for task in list(self._speaking):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def run(self, command: Command, message: Message) -> None:
+        assert message.from_user is not None
+        code = message.from_user.language_code
+        user_id = message.from_user.id
+        if command.name == "start":
+            await message.reply_text(replies.text("start", code, user_id=user_id))
+        elif command.name == "help":
+            await message.reply_text(replies.text("help", code))
+        elif command.name == "lang":
+            await self._lang(message, command.argument.lower(), code)
+        elif command.name == "say":
+            if not command.argument:
+                await message.reply_text(replies.text("say_usage", code))
+                return
+            # Speaking takes seconds: do it beside the polling, so captures keep arriving.
+            task = asyncio.create_task(self._say(message, command.argument, code))
+            self._speaking.add(task)
+            task.add_done_callback(self._speaking.discard)
+        else:
+            await message.reply_text(replies.text("unknown_command", code))
+
+    async def _lang(self, message: Message, argument: str, code: str | None) -> None:
+        assert message.from_user is not None
+        if argument not in LANGUAGES:
+            await message.reply_text(replies.text("lang_usage", code))
+            return
+        await asyncio.to_thread(self._capture.set_language, message.from_user.id, LANGUAGES[argument])
+        await message.reply_text(replies.text("lang_set", code, language=argument))
+
+    async def _say(self, message: Message, text: str, code: str | None) -> None:
+        reply = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        try:
+            with contextlib.suppress(TelegramError):
+                await self._bot.send_chat_action(message.chat.id, ChatAction.RECORD_VOICE)
+            voice = await asyncio.to_thread(self._synthesize, text)
+            await self._bot.send_voice(message.chat.id, voice, reply_parameters=reply)
+        except HomevoiceError as err:
+            with contextlib.suppress(TelegramError):
+                await self._bot.send_message(
+                    message.chat.id,
+                    replies.text("say_failed", code, reason=err.message),
+                    reply_parameters=reply,
+                )
+        except TelegramError as err:
+            log.warning("telegram: could not send a voice message: %s", err)
+
+    def _synthesize(self, text: str) -> bytes:
+        """The whole answer as one Ogg/Opus file, which is what a Telegram voice message is."""
+        plan = self._speech.plan(SpeechRequest(text=text))
+        return b"".join(self._speech.encoded(plan, AudioFormat.OPUS, streaming=False))

@@ -1,0 +1,199 @@
+"""What the bot does with each message: refuse strangers, run commands, capture the rest."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import TypeVar
+
+from telegram import Bot, Message, ReplyParameters, Update
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+
+from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram.commands import Commands
+from homevoice.adapters.telegram.messages import capture_of, command_of, key_of, media_of
+from homevoice.capture.records import CaptureKey
+from homevoice.capture.spool import SpoolError
+from homevoice.capture.store import CaptureStoreError
+from homevoice.jobs.capture_workflow import CaptureNotice, start_capture
+from homevoice.services.capture import CaptureService
+from homevoice.services.speech import SpeechService
+from homevoice.settings_capture import TelegramSettings
+from homevoice.vault import VaultError
+
+T = TypeVar("T")
+
+log = logging.getLogger(__name__)
+
+TYPING_EVERY_S = 4.5
+"""Telegram shows a chat action for about 5 s."""
+TYPING_AT_MOST_S = 600.0
+DELIVER_TIMEOUT_S = 60.0
+
+
+class TransientError(Exception):
+    """The message could not be put on disk now; leave it unacknowledged and try again later."""
+
+
+class Handlers:
+    def __init__(
+        self, bot: Bot, settings: TelegramSettings, capture: CaptureService, speech: SpeechService
+    ) -> None:
+        self._bot = bot
+        self._settings = settings
+        self._allowed = frozenset(settings.allowed_users)
+        self._capture = capture
+        self._commands = Commands(bot, capture, speech)
+        self._refused: set[int] = set()  # in memory only: nothing of a stranger's is stored
+        self._typing: dict[CaptureKey, asyncio.Task[None]] = {}
+        self._language_codes: dict[int, str | None] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    async def close(self) -> None:
+        for task in self._typing.values():
+            task.cancel()
+        self._typing.clear()
+        await self._commands.close()
+
+    async def handle(self, update: Update) -> None:
+        message = update.message or update.edited_message
+        if message is None or message.from_user is None:
+            return
+        user = message.from_user
+        if user.id not in self._allowed:
+            await self._refuse(message)
+            return
+        self._language_codes[message.chat.id] = user.language_code
+        if update.edited_message is not None:
+            await self._edit(message)
+            return
+        command = command_of(message)
+        if command is not None:
+            await self._commands.run(command, message)
+            return
+        await self._capture_message(message)
+
+    async def _refuse(self, message: Message) -> None:
+        assert message.from_user is not None
+        user_id = message.from_user.id
+        if user_id in self._refused:
+            return
+        self._refused.add(user_id)
+        log.info("telegram: refused a user who is not on the allow-list")
+        with contextlib.suppress(TelegramError):
+            await message.reply_text(
+                replies.text("refusal", message.from_user.language_code, user_id=user_id)
+            )
+
+    async def _edit(self, message: Message) -> None:
+        new_text = message.text or message.caption
+        if new_text:
+            await _stored(asyncio.to_thread(self._capture.edit, key_of(message), new_text))
+
+    async def _capture_message(self, message: Message) -> None:
+        assert message.from_user is not None
+        code = message.from_user.language_code
+        media = media_of(message)
+        if media is None and not message.text:
+            await message.reply_text(replies.text("unsupported", code))
+            return
+        key = key_of(message)
+        if await _stored(asyncio.to_thread(self._capture.store.get, key)) is None:
+            data: bytes | None = None
+            if media is not None:
+                limit = self._settings.max_file_mb * 1_000_000
+                if media.size is not None and media.size > limit:
+                    await self._too_big(message, media.size)
+                    return
+                try:
+                    file = await self._bot.get_file(media.file_id)
+                except BadRequest as err:
+                    if "too big" not in err.message.lower():
+                        raise
+                    await self._too_big(message, media.size)
+                    return
+                data = bytes(await file.download_as_bytearray())
+                if len(data) > limit:
+                    await self._too_big(message, len(data))
+                    return
+            language = await _stored(asyncio.to_thread(self._capture.language, message.from_user.id))
+            record = capture_of(message, media, language)
+            await _stored(asyncio.to_thread(self._capture.receive, record, data))
+        await self._react(message.chat.id, message.message_id, replies.RECEIVED)
+        if media is not None:
+            self._start_typing(key)
+        await asyncio.to_thread(start_capture, key)
+
+    async def _too_big(self, message: Message, size: int | None) -> None:
+        assert message.from_user is not None
+        await message.reply_text(
+            replies.text(
+                "too_big",
+                message.from_user.language_code,
+                size_mb=(size or 0) / 1_000_000,
+                limit_mb=self._settings.max_file_mb,
+            )
+        )
+
+    def deliver_threadsafe(self, notice: CaptureNotice) -> None:
+        """Called by the capture job (a worker thread): reply on the bot's event loop."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        future = asyncio.run_coroutine_threadsafe(self._deliver(notice), self._loop)
+        future.result(DELIVER_TIMEOUT_S)
+
+    async def _deliver(self, notice: CaptureNotice) -> None:
+        key = CaptureKey(notice.chat_id, notice.message_id)
+        typing = self._typing.pop(key, None)
+        if typing is not None:
+            typing.cancel()
+        code = self._language_codes.get(notice.chat_id)
+        reply = ReplyParameters(notice.message_id, allow_sending_without_reply=True)
+        if notice.note_path is None:
+            await self._react(notice.chat_id, notice.message_id, replies.FAILED)
+            await self._bot.send_message(
+                notice.chat_id, replies.text("not_saved", code, reason=notice.error), reply_parameters=reply
+            )
+            return
+        await self._react(notice.chat_id, notice.message_id, replies.SAVED)
+        if notice.error:
+            await self._bot.send_message(
+                notice.chat_id,
+                replies.text("not_transcribed", code, reason=notice.error),
+                reply_parameters=reply,
+            )
+        elif notice.transcript and self._settings.reply_transcript:
+            for piece in replies.split_message(notice.transcript):
+                await self._bot.send_message(notice.chat_id, piece, reply_parameters=reply)
+
+    async def _react(self, chat_id: int, message_id: int, emoji: str) -> None:
+        try:
+            await self._bot.set_message_reaction(chat_id, message_id, emoji)
+        except TelegramError as err:  # reactions can be off in a chat; the reply still tells
+            log.debug("telegram: reaction not set: %s", err)
+
+    def _start_typing(self, key: CaptureKey) -> None:
+        if key not in self._typing:
+            self._typing[key] = asyncio.create_task(self._keep_typing(key.chat_id))
+
+    async def _keep_typing(self, chat_id: int) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + TYPING_AT_MOST_S
+        while loop.time() < deadline:
+            with contextlib.suppress(TelegramError):
+                await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_EVERY_S)
+
+
+async def _stored(work: Awaitable[T]) -> T:
+    """A full or failing disk is transient: the update stays unacknowledged and comes again."""
+    try:
+        return await work
+    except (SpoolError, CaptureStoreError, VaultError) as err:
+        raise TransientError(err.message) from err

@@ -1,0 +1,1 @@
+"""Captures: messages from chat (voice, audio, video, text) on their way into the vault."""

@@ -1,0 +1,139 @@
+"""A capture as a DBOS workflow: save the note (one checkpointed step), then tell the sender.
+
+Started by the chat adapter right after the message is on disk, with the workflow id of its
+(chat, message), so a message never has two jobs. A server killed mid-way recovers the workflow at
+its next start; the save step is idempotent, so a repeat finds the note it already wrote.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from dbos import DBOS, SetWorkflowID
+
+from homevoice.capture.records import CaptureKey
+from homevoice.errors import HomevoiceError
+from homevoice.jobs.workflows import MAX_RECOVERY_ATTEMPTS, JobInterrupted
+from homevoice.services.capture import CaptureOutcome, CaptureService
+
+log = logging.getLogger(__name__)
+
+CAPTURE_WORKFLOW = "homevoice.capture"
+_BIND_TIMEOUT_S = 60.0
+_FINISHED = ("SUCCESS", "ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED")
+
+
+@dataclass(frozen=True)
+class CaptureNotice:
+    """What the sender is told once the job ends."""
+
+    chat_id: int
+    message_id: int
+    note_path: str | None
+    transcript: str
+    language: str | None
+    error: str | None
+    """A transcription problem (the note exists) or, with ``note_path`` None, why nothing was saved."""
+
+
+Notifier = Callable[[CaptureNotice], None]
+
+
+@dataclass
+class CaptureContext:
+    capture: CaptureService
+    notify: Notifier
+
+
+_bound: CaptureContext | None = None
+_stopped = False
+_binding = threading.Condition()
+
+
+def bind(context: CaptureContext) -> None:
+    global _bound, _stopped
+    with _binding:
+        _bound, _stopped = context, False
+        _binding.notify_all()
+
+
+def unbind() -> None:
+    global _bound, _stopped
+    with _binding:
+        _bound, _stopped = None, True
+        _binding.notify_all()
+
+
+def _context() -> CaptureContext:
+    # DBOS recovers unfinished captures at launch, before the bot has bound its services.
+    with _binding:
+        _binding.wait_for(lambda: _bound is not None or _stopped, _BIND_TIMEOUT_S)
+        if _bound is None:
+            raise JobInterrupted("captures are not being taken in this process")
+        return _bound
+
+
+@DBOS.workflow(name=CAPTURE_WORKFLOW, max_recovery_attempts=MAX_RECOVERY_ATTEMPTS)
+def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
+    try:
+        outcome = save_capture_step(chat_id, message_id)
+    except HomevoiceError as err:
+        notify_step({**_notice(chat_id, message_id), "error": err.message})
+        raise
+    notify_step(
+        {
+            **_notice(chat_id, message_id),
+            "note_path": outcome.note_path,
+            "transcript": outcome.transcript,
+            "language": outcome.language,
+            "error": outcome.error,
+        }
+    )
+    return {"note_path": outcome.note_path}
+
+
+@DBOS.step(
+    name="homevoice.save_capture",
+    retries_allowed=True,
+    max_attempts=4,
+    interval_seconds=2.0,
+    backoff_rate=3.0,
+)
+def save_capture_step(chat_id: int, message_id: int) -> CaptureOutcome:
+    return _context().capture.process(CaptureKey(chat_id, message_id))
+
+
+@DBOS.step(name="homevoice.notify_capture")
+def notify_step(notice: dict[str, Any]) -> None:
+    # Telling the sender is a courtesy: a failure here must not undo or repeat the saved note.
+    try:
+        _context().notify(CaptureNotice(**notice))
+    except JobInterrupted:
+        raise
+    except Exception:
+        log.warning("could not tell the sender about capture %s:%s", notice["chat_id"], notice["message_id"])
+
+
+def _notice(chat_id: int, message_id: int) -> dict[str, Any]:
+    return asdict(CaptureNotice(chat_id, message_id, None, "", None, None))
+
+
+def start_capture(key: CaptureKey) -> None:
+    """Start the job of a stored capture (blocking). A message already being saved is left alone;
+    one whose job failed (a full vault disk, say) gets a fresh job, since saving is idempotent."""
+    workflow_id = key.workflow_id
+    attempt = 1
+    while True:
+        status = DBOS.get_workflow_status(workflow_id)
+        if status is None:
+            break
+        if status.status not in _FINISHED or status.status == "SUCCESS":
+            return
+        attempt += 1
+        workflow_id = f"{key.workflow_id}:{attempt}"
+    with SetWorkflowID(workflow_id):
+        DBOS.start_workflow(capture_workflow, key.chat_id, key.message_id)
