@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/stt.py
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/tts.py
+	$(BIN)/python bench/capture.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md

@@ -34,6 +34,10 @@ class App:
     def capture(self) -> CaptureService:
         """Captures into the vault; their database and spool are opened on first use."""
         if self._capture is None:
+            if self.settings.vault.path is None:
+                # The default vault lives in the data dir; a configured one may be a share that is not
+                # mounted yet, which must not be papered over with an empty folder.
+                self.settings.vault_dir.mkdir(parents=True, exist_ok=True)
             capture_dir = self.settings.data_dir / "capture"
             self._capture = CaptureService(
                 self.settings.vault,

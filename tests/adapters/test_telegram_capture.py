@@ -4,6 +4,7 @@ real recordings as voice messages, the real models, DBOS jobs, and notes in a re
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,10 @@ from homevoice.adapters.telegram.bot import TelegramBot
 from homevoice.app import App, build_app
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
 from homevoice.capture.records import CaptureKey
+from homevoice.capture.spool import SpoolError
 from homevoice.evaluation.wer import normalize, word_error_rate
+from homevoice.jobs import capture_workflow
+from homevoice.jobs.capture_workflow import CaptureNotice
 from homevoice.jobs.runtime import JobRuntime
 from homevoice.settings import load_settings
 from homevoice.vault.frontmatter import parse_note
@@ -226,3 +230,38 @@ def test_unsupported_and_oversized_messages_get_a_polite_answer(
     big = bot.api.add_voice(voice_file("en_sb_spk2_snt3"), user_id=OWNER, file_size=30_000_000)
     bot.api.wait_for(lambda: bot.said("the largest I can fetch is 20 MB"))
     assert bot.app.capture().store.get(CaptureKey(OWNER, big)) is None
+
+
+def test_a_message_that_cannot_be_stored_is_not_acknowledged_until_it_is(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spool = bot.app.capture()._spool
+    real_write = spool.write
+
+    def disk_full(name: str, data: bytes) -> Path:
+        raise SpoolError("Cannot store an incoming file: No space left on device; free some disk space.")
+
+    monkeypatch.setattr(spool, "write", disk_full)
+    message_id = bot.api.add_text("first", user_id=OWNER)  # text needs no spool: stored at once
+    bot.note_of(message_id)
+    voice_id = bot.api.add_voice(next(iter(bot.vault.rglob("*.ogg"))), user_id=OWNER)
+    offset = bot.api.confirmed_offset
+    time.sleep(3)
+    assert bot.api.pending_updates() == 1, "a message that is not on disk must stay unacknowledged"
+    assert bot.api.confirmed_offset == offset
+    assert bot.app.capture().store.get(CaptureKey(OWNER, voice_id)) is None
+
+    monkeypatch.setattr(spool, "write", real_write)
+    bot.note_of(voice_id, timeout=180)
+    assert bot.api.pending_updates() == 0
+
+
+def test_long_transcripts_are_replied_in_pieces_within_telegrams_limit(bot: Bot) -> None:
+    message_id = bot.api.add_text("placeholder for a long recording", user_id=OWNER)
+    bot.note_of(message_id)
+    transcript = " ".join(f"word{i}" for i in range(1500))  # 13,389 characters
+    notify = capture_workflow._context().notify  # what the capture job calls when it is done
+    notify(CaptureNotice(OWNER, message_id, "Inbox/x.md", transcript, "en", None))
+    pieces = bot.replies_to(message_id)
+    assert len(pieces) == 4 and all(len(p) <= 4096 for p in pieces)
+    assert " ".join(pieces) == transcript

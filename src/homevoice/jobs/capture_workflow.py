@@ -19,11 +19,16 @@ from homevoice.capture.records import CaptureKey
 from homevoice.errors import HomevoiceError
 from homevoice.jobs.workflows import MAX_RECOVERY_ATTEMPTS, JobInterrupted
 from homevoice.services.capture import CaptureOutcome, CaptureService
+from homevoice.vault import VaultError
 
 log = logging.getLogger(__name__)
 
 CAPTURE_WORKFLOW = "homevoice.capture"
 _BIND_TIMEOUT_S = 60.0
+VAULT_ATTEMPTS = 40
+VAULT_RETRY_FIRST_S = 30.0
+VAULT_RETRY_MAX_S = 3600.0
+"""About a day and a half of retries before a capture's job gives up (the spool keeps it still)."""
 _FINISHED = ("SUCCESS", "ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED")
 
 
@@ -79,11 +84,7 @@ def _context() -> CaptureContext:
 
 @DBOS.workflow(name=CAPTURE_WORKFLOW, max_recovery_attempts=MAX_RECOVERY_ATTEMPTS)
 def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
-    try:
-        outcome = save_capture_step(chat_id, message_id)
-    except HomevoiceError as err:
-        notify_step({**_notice(chat_id, message_id), "error": err.message})
-        raise
+    outcome = _save_patiently(chat_id, message_id)
     notify_step(
         {
             **_notice(chat_id, message_id),
@@ -96,13 +97,25 @@ def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
     return {"note_path": outcome.note_path}
 
 
-@DBOS.step(
-    name="homevoice.save_capture",
-    retries_allowed=True,
-    max_attempts=4,
-    interval_seconds=2.0,
-    backoff_rate=3.0,
-)
+def _save_patiently(chat_id: int, message_id: int) -> CaptureOutcome:
+    """An unwritable vault (a full disk, an unmounted share) is waited out with durable sleeps:
+    the message stays in the spool, and the sender hears once that it is not saved yet."""
+    for attempt in range(VAULT_ATTEMPTS):
+        try:
+            return save_capture_step(chat_id, message_id)
+        except VaultError as err:
+            if attempt == 0:
+                notify_step({**_notice(chat_id, message_id), "error": err.message})
+            if attempt == VAULT_ATTEMPTS - 1:
+                raise
+            DBOS.sleep(min(VAULT_RETRY_FIRST_S * 2**attempt, VAULT_RETRY_MAX_S))
+        except HomevoiceError as err:
+            notify_step({**_notice(chat_id, message_id), "error": err.message})
+            raise
+    raise AssertionError("unreachable")
+
+
+@DBOS.step(name="homevoice.save_capture")
 def save_capture_step(chat_id: int, message_id: int) -> CaptureOutcome:
     return _context().capture.process(CaptureKey(chat_id, message_id))
 
