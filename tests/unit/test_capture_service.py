@@ -77,7 +77,7 @@ def test_a_voice_message_becomes_a_note_with_its_audio(tmp_path: Path, vault: Pa
     assert fields["stt_model"] == "tiny.en"
     assert fields["telegram_chat_id"] == 100 and fields["telegram_message_id"] == 7
     assert fields["status"] == "unprocessed"
-    assert fields["created"] == "2026-12-03T09:05:00+00:00"
+    assert fields["created"] == datetime(2026, 12, 3, 9, 5, tzinfo=UTC)
     assert "![[Attachments/2026-12-03 0905 Idea for garden.ogg]]" in body
     assert "2.00 s" in body
     assert (vault / "Attachments" / "2026-12-03 0905 Idea for garden.ogg").read_bytes() == OGG

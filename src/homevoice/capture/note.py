@@ -40,7 +40,7 @@ def note_markdown(
     record: CaptureRecord, created: datetime, audio_path: str | None, heard: Heard | None
 ) -> str:
     fields: dict[str, Any] = {
-        "created": created.isoformat(timespec="seconds"),
+        "created": created.replace(microsecond=0),
         "source": SOURCE,
         "type": record.kind.value,
         "tags": _tags(record),
