@@ -1,7 +1,7 @@
 """Telegram capture benchmark: time from a voice message's update to its note on disk.
 
 The real bot (python-telegram-bot) runs in-process against the fake Bot API over HTTP on 127.0.0.1
-(``tests/fakes/telegram_api.py``), with DBOS jobs, the real model and a real vault folder, exactly
+(``tests/fakes/telegram/``), with DBOS jobs, the real model and a real vault folder, exactly
 as in ``tests/adapters/test_telegram_capture.py``. Each timed message is a ~10 s Ogg/Opus voice note
 made of English dev clips; its time runs from ``add_voice`` returning (the update is waiting for
 the bot's long poll) to the note with its ``telegram_message_id`` appearing in the vault's Inbox
@@ -232,13 +232,9 @@ class Capture:
 @contextmanager
 def running_bot(model: str, threads: int, directory: Path, work: Path) -> Iterator[Capture]:
     """The bot as ``homevoice serve`` runs it, in-process, against the fake Bot API."""
-    from tests.fakes.live_server import live_server
-    from tests.fakes.telegram_api import FakeBotApi
+    from tests.fakes.telegram import FakeBotApi
+    from tests.fakes.telegram.serving import bot_settings, serving_bot
 
-    from homevoice.adapters.http.server import create_api
-    from homevoice.adapters.telegram.bot import TelegramBot
-    from homevoice.app import build_app
-    from homevoice.jobs.runtime import JobRuntime
     from homevoice.settings import load_settings
 
     data = work / "data"
@@ -263,22 +259,11 @@ def running_bot(model: str, threads: int, directory: Path, work: Path) -> Iterat
                 "vad": VAD,
             },
             models={"keep_alive_s": -1},
-            telegram={
-                "token": api.token,
-                "allowed_users": [OWNER],
-                "api_base_url": api.root_url,
-                "poll_timeout_s": 1,
-            },
+            telegram=bot_settings(api, [OWNER]),
             vault={"path": vault, "timezone": "UTC"},
         )
-        app = build_app(settings)
-        try:
-            runtime = JobRuntime(settings, app.transcription, listen=True)
-            telegram = TelegramBot(settings.telegram, app.capture(), app.speech)
-            with live_server(create_api(app, runtime, [telegram])):
-                yield Capture(api, vault)
-        finally:
-            app.close()
+        with serving_bot(settings):
+            yield Capture(api, vault)
 
 
 # ----------------------------------------------------------------------------------------- report

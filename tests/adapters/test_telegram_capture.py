@@ -12,21 +12,18 @@ from pathlib import Path
 import av
 import pytest
 
-from homevoice.adapters.http.server import create_api
-from homevoice.adapters.telegram.bot import TelegramBot
-from homevoice.app import App, build_app
+from homevoice.app import App
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
 from homevoice.capture.records import CaptureKey
 from homevoice.capture.spool import SpoolError
 from homevoice.evaluation.wer import normalize, word_error_rate
 from homevoice.jobs import capture_workflow
 from homevoice.jobs.capture_workflow import CaptureNotice
-from homevoice.jobs.runtime import JobRuntime
 from homevoice.settings import load_settings
 from homevoice.vault.frontmatter import parse_note
-from tests.fakes.live_server import live_server
 from tests.fakes.media import encode, encode_video_note
-from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram import FakeBotApi
+from tests.fakes.telegram.serving import bot_settings, serving_bot
 
 pytestmark = pytest.mark.e2e
 
@@ -78,20 +75,11 @@ def bot(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bo
             data_dir=data,
             stt={"model": "base", "cpu_threads": 2},
             models={"keep_alive_s": -1},
-            telegram={
-                "token": api.token,
-                "allowed_users": [OWNER],
-                "api_base_url": api.root_url,
-                "poll_timeout_s": 1,
-            },
+            telegram=bot_settings(api, [OWNER]),
             vault={"path": vault, "timezone": "UTC"},
         )
-        app = build_app(settings)
-        runtime = JobRuntime(settings, app.transcription, listen=True)
-        telegram = TelegramBot(settings.telegram, app.capture(), app.speech)
-        with live_server(create_api(app, runtime, [telegram])):
+        with serving_bot(settings) as app:
             yield Bot(api, app, vault, data)
-        app.close()
 
 
 @pytest.fixture(scope="module")
@@ -260,7 +248,7 @@ def test_long_transcripts_are_replied_in_pieces_within_telegrams_limit(bot: Bot)
     message_id = bot.api.add_text("placeholder for a long recording", user_id=OWNER)
     bot.note_of(message_id)
     transcript = " ".join(f"word{i}" for i in range(1500))  # 13,389 characters
-    notify = capture_workflow._context().notify  # what the capture job calls when it is done
+    notify = capture_workflow.binding.get().notify  # what the capture job calls when it is done
     notify(CaptureNotice(OWNER, message_id, "Inbox/x.md", transcript, "en", None))
     pieces = bot.replies_to(message_id)
     assert len(pieces) == 4 and all(len(p) <= 4096 for p in pieces)

@@ -17,7 +17,7 @@ from homevoice.vault.frontmatter import parse_note
 from tests.fakes.cli import cli_env
 from tests.fakes.live_server import free_port
 from tests.fakes.media import encode
-from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram import FakeBotApi
 
 pytestmark = pytest.mark.e2e
 

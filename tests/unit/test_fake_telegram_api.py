@@ -24,7 +24,7 @@ from telegram import (
 from telegram.constants import ChatAction, MessageEntityType, ParseMode, ReactionEmoji
 from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken, NetworkError
 
-from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram import FakeBotApi
 
 T = TypeVar("T")
 USER = 4242

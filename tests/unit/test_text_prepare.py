@@ -98,3 +98,12 @@ def test_stress_marks_survive() -> None:
 def test_no_digits_reach_the_engine() -> None:
     text = "Встреча 03.12.2026 в 14:30, бюджет $5 млн (+15%), т.е. 1,5 млн руб. на 3-й этаж."
     assert not re.search(r"\d", prepare(text).text)
+
+
+def test_control_characters_are_dropped_before_the_engine_sees_them() -> None:
+    script = prepare("0\x00 apples\x07 and\x1b pears", language="en")
+    spoken = " ".join(p.text for p in script.parts if isinstance(p, Utterance))
+    assert not any(ord(ch) < 32 for ch in spoken)
+    assert "apples" in spoken and "pears" in spoken
+    with pytest.raises(HomevoiceError):
+        prepare("\x00\x01", language="en")

@@ -8,7 +8,6 @@ its next start; the save step is idempotent, so a repeat finds the note it alrea
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -17,14 +16,14 @@ from dbos import DBOS, SetWorkflowID
 
 from homevoice.capture.records import CaptureKey
 from homevoice.errors import HomevoiceError
-from homevoice.jobs.workflows import MAX_RECOVERY_ATTEMPTS, JobInterrupted
+from homevoice.jobs.binding import Binding, JobInterrupted
+from homevoice.jobs.workflows import MAX_RECOVERY_ATTEMPTS
 from homevoice.services.capture import CaptureOutcome, CaptureService
 from homevoice.vault import VaultError
 
 log = logging.getLogger(__name__)
 
 CAPTURE_WORKFLOW = "homevoice.capture"
-_BIND_TIMEOUT_S = 60.0
 VAULT_ATTEMPTS = 40
 VAULT_RETRY_FIRST_S = 30.0
 VAULT_RETRY_MAX_S = 3600.0
@@ -54,32 +53,8 @@ class CaptureContext:
     notify: Notifier
 
 
-_bound: CaptureContext | None = None
-_stopped = False
-_binding = threading.Condition()
-
-
-def bind(context: CaptureContext) -> None:
-    global _bound, _stopped
-    with _binding:
-        _bound, _stopped = context, False
-        _binding.notify_all()
-
-
-def unbind() -> None:
-    global _bound, _stopped
-    with _binding:
-        _bound, _stopped = None, True
-        _binding.notify_all()
-
-
-def _context() -> CaptureContext:
-    # DBOS recovers unfinished captures at launch, before the bot has bound its services.
-    with _binding:
-        _binding.wait_for(lambda: _bound is not None or _stopped, _BIND_TIMEOUT_S)
-        if _bound is None:
-            raise JobInterrupted("captures are not being taken in this process")
-        return _bound
+# DBOS recovers unfinished captures at launch, before the bot has bound its services.
+binding: Binding[CaptureContext] = Binding("captures are not being taken in this process")
 
 
 @DBOS.workflow(name=CAPTURE_WORKFLOW, max_recovery_attempts=MAX_RECOVERY_ATTEMPTS)
@@ -117,14 +92,14 @@ def _save_patiently(chat_id: int, message_id: int) -> CaptureOutcome:
 
 @DBOS.step(name="homevoice.save_capture")
 def save_capture_step(chat_id: int, message_id: int) -> CaptureOutcome:
-    return _context().capture.process(CaptureKey(chat_id, message_id))
+    return binding.get().capture.process(CaptureKey(chat_id, message_id))
 
 
 @DBOS.step(name="homevoice.notify_capture")
 def notify_step(notice: dict[str, Any]) -> None:
     # Telling the sender is a courtesy: a failure here must not undo or repeat the saved note.
     try:
-        _context().notify(CaptureNotice(**notice))
+        binding.get().notify(CaptureNotice(**notice))
     except JobInterrupted:
         raise
     except Exception:

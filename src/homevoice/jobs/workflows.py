@@ -30,6 +30,7 @@ from homevoice.errors import JobError
 from homevoice.formats.transcript import verbose_json
 from homevoice.jobs.assembly import merge, shift
 from homevoice.jobs.audio_store import AudioStore
+from homevoice.jobs.binding import Binding, JobInterrupted
 from homevoice.jobs.chunking import Span, plan_chunks
 from homevoice.jobs.progress import Throttle, overall_progress
 from homevoice.services.transcription import AUTO_LANGUAGE, TranscriptionRequest, TranscriptionService
@@ -45,16 +46,7 @@ PROGRESS_INTERVAL_S = 1.0
 MAX_RECOVERY_ATTEMPTS = 10
 """A job whose worker dies this many times (say, out of memory on one file) fails instead of
 taking every worker down in turn."""
-_BIND_TIMEOUT_S = 60.0
 _DECODED_CACHE = 4
-
-
-class JobInterrupted(BaseException):
-    """The worker is stopping: leave the job unfinished, record nothing, resume it later.
-
-    A BaseException, so neither DBOS (which records ``Exception``s as step and workflow errors)
-    nor the engines catch it: the job stays PENDING for the next worker.
-    """
 
 
 @dataclass
@@ -66,36 +58,23 @@ class WorkerContext:
     stopping: threading.Event = field(default_factory=threading.Event)
 
 
-_bound: WorkerContext | None = None
-_stopped = False
-_binding = threading.Condition()
+_binding: Binding[WorkerContext] = Binding("the job runtime of this process is not running")
 _decoded: OrderedDict[str, NDArray[np.float32]] = OrderedDict()
 _decoded_lock = threading.Lock()
 
 
 def bind(context: WorkerContext) -> None:
-    global _bound, _stopped
-    with _binding:
-        _bound, _stopped = context, False
-        _binding.notify_all()
+    _binding.bind(context)
 
 
 def unbind() -> None:
-    global _bound, _stopped
-    with _binding:
-        _bound, _stopped = None, True
-        _binding.notify_all()
+    _binding.unbind()
     with _decoded_lock:
         _decoded.clear()
 
 
 def _context() -> WorkerContext:
-    # DBOS may dequeue a job between its launch and the end of JobRuntime.start: wait for that.
-    with _binding:
-        _binding.wait_for(lambda: _bound is not None or _stopped, _BIND_TIMEOUT_S)
-        if _bound is None:
-            raise JobInterrupted("the job runtime of this process is not running")
-        return _bound
+    return _binding.get()
 
 
 @DBOS.workflow(name=WORKFLOW_NAME, max_recovery_attempts=MAX_RECOVERY_ATTEMPTS)

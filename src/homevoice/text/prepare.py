@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from homevoice.errors import HomevoiceError
 from homevoice.text.chunks import split_long
 from homevoice.text.language import detect_language, resolve_language
@@ -10,6 +12,9 @@ from homevoice.text.markup import split_markup, strip_markup
 from homevoice.text.normalize import normalize
 from homevoice.text.script import Pause, Script, Utterance
 from homevoice.text.sentences import split_sentences
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters: nothing to say, and a NUL breaks the engines' C strings."""
 
 
 def _empty() -> HomevoiceError:
@@ -34,6 +39,7 @@ def prepare(
     spaces, to at most ``max_chars``. Parts with nothing to say are dropped. ``language`` ("ru" or
     "en") is detected when left out. Empty text is an ``empty_text`` error.
     """
+    text = _CONTROL.sub(" ", text)
     if not text.strip():
         raise _empty()
     code = resolve_language(language) if language else detect_language(strip_markup(text))

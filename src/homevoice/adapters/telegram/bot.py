@@ -67,7 +67,7 @@ class TelegramBot:
         Bot API (a home server booting before its network) is retried by the poller."""
         await self._connect()
         self._handlers.attach(asyncio.get_running_loop())
-        capture_workflow.bind(
+        capture_workflow.binding.bind(
             capture_workflow.CaptureContext(self._capture, self._handlers.deliver_threadsafe)
         )
         pending = await asyncio.to_thread(self._capture.pending)
@@ -104,7 +104,7 @@ class TelegramBot:
             # Acknowledge what was handled, so a restart does not fetch it again.
             with contextlib.suppress(Exception):
                 await self._bot.get_updates(offset=self._offset, limit=1, timeout=0)
-        capture_workflow.unbind()
+        capture_workflow.binding.unbind()
         with contextlib.suppress(Exception):
             await self._bot.shutdown()
 
