@@ -22,6 +22,13 @@ from pydantic_settings import (
 
 from homevoice.errors import ConfigError
 from homevoice.settings_capture import TelegramSettings, VaultSettings
+from homevoice.settings_integrations import (
+    CommandsSettings,
+    HomeAssistantSettings,
+    LlmSettings,
+    WebhookSettings,
+    WyomingSettings,
+)
 
 CONFIG_ENV = "HOMEVOICE_CONFIG"
 DEFAULT_CONFIG_NAME = "homevoice.toml"
@@ -185,6 +192,14 @@ class Settings(BaseSettings):
     jobs: JobsSettings = Field(default_factory=JobsSettings)  # type: ignore[arg-type]
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]
     vault: VaultSettings = Field(default_factory=VaultSettings)  # type: ignore[arg-type]
+    wyoming: WyomingSettings = Field(default_factory=WyomingSettings)  # type: ignore[arg-type]
+    commands: CommandsSettings = Field(default_factory=CommandsSettings)
+    homeassistant: HomeAssistantSettings = Field(default_factory=HomeAssistantSettings)  # type: ignore[arg-type]
+    llm: LlmSettings = Field(default_factory=LlmSettings)  # type: ignore[arg-type]
+    webhooks: list[WebhookSettings] = Field(
+        default_factory=list,
+        description='Outgoing webhooks as JSON, for example `[{"url": "http://127.0.0.1:5678/webhook/notes", "events": ["note.created"], "secret": "s3cret"}]`. Deliveries are durable and retried with backoff.',
+    )
     api_keys: list[SecretStr] = Field(
         default_factory=list,
         description='API keys as a JSON list, for example `["k1","k2"]`. When set, every HTTP route but `/healthz` needs `Authorization: Bearer KEY`. Required to bind a non-loopback address.',
