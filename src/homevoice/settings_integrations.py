@@ -67,6 +67,10 @@ class CommandsSettings(_Section):
         default_factory=lambda: ["computer", "компьютер"],
         description="A Telegram voice message that starts with one of these words is a command, not a note.",
     )
+    prefer_local: bool = Field(
+        True,
+        description="Carry out commands the rule grammar knows without asking the LLM (like Home Assistant's 'prefer handling commands locally'); the LLM, when configured, gets the rest.",
+    )
 
 
 class WebhookSettings(_Section):

@@ -14,11 +14,13 @@ import pytest
 
 from homevoice.app import App
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
+from homevoice.audio.encode import AudioFormat
 from homevoice.capture.records import CaptureKey
 from homevoice.capture.spool import SpoolError
 from homevoice.evaluation.wer import normalize, word_error_rate
 from homevoice.jobs import capture_workflow
 from homevoice.jobs.capture_workflow import CaptureNotice
+from homevoice.services.speech import SpeechRequest
 from homevoice.settings import load_settings
 from homevoice.vault.frontmatter import parse_note
 from tests.fakes.media import encode, encode_video_note
@@ -253,3 +255,23 @@ def test_long_transcripts_are_replied_in_pieces_within_telegrams_limit(bot: Bot)
     pieces = bot.replies_to(message_id)
     assert len(pieces) == 4 and all(len(p) <= 4096 for p in pieces)
     assert " ".join(pieces) == transcript
+
+
+def test_do_sets_a_reminder_that_arrives_on_time(bot: Bot) -> None:
+    bot.api.add_command("/do remind me in 0.05 minutes to stretch", user_id=OWNER)
+    bot.api.wait_for(lambda: bot.said("I'll remind you at"), 60)
+    bot.api.wait_for(lambda: bot.said("⏰ Reminder: stretch"), 60)
+    assert any(m["chat"]["id"] == OWNER for m in bot.api.sent_messages if "⏰" in str(m.get("text")))
+
+
+def test_a_voice_message_with_the_wake_word_is_a_command_not_a_note(bot: Bot, tmp_path: Path) -> None:
+    plan = bot.app.speech.plan(SpeechRequest(text="Computer, make a note: buy oat milk.", language="en"))
+    voice = tmp_path / "command.oga"
+    voice.write_bytes(b"".join(bot.app.speech.encoded(plan, AudioFormat.OPUS, streaming=False)))
+    voices_before = len(bot.api.sent_voices())
+    message_id = bot.api.add_voice(voice, user_id=OWNER)
+    bot.api.wait_for(lambda: "Noted." in bot.replies_to(message_id), 120)
+    bot.api.wait_for(lambda: len(bot.api.sent_voices()) > voices_before, 60)
+    notes = [n for n in bot.notes().values() if n[0].get("source") == "command"]
+    assert any("oat milk" in body.lower() for _, body in notes)
+    assert not any(n[0].get("telegram_message_id") == message_id for n in bot.notes().values())

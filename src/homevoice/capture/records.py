@@ -24,6 +24,8 @@ class CaptureState(StrEnum):
     """On disk, waiting for (or in) its job."""
     SAVED = "saved"
     """Its note is in the vault."""
+    COMMAND = "command"
+    """It began with a wake phrase: a command, carried out instead of noted."""
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,8 @@ def serve(
                 f"homevoice: Telegram bot on for {len(settings.telegram.allowed_users)} allowed user(s); "
                 f"notes go to {settings.vault_dir / settings.vault.inbox}"
             )
+        if settings.wyoming.uri is not None:
+            print(f"homevoice: Wyoming on {settings.wyoming.uri} (speech to text and text to speech)")
         print(
             f"homevoice: listening on http://{_url_host(bind_host)}:{bind_port} (API docs at /docs)",
             flush=True,

@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from dbos import DBOS, SetWorkflowID
 
 from homevoice.capture.records import CaptureKey
 from homevoice.errors import HomevoiceError
+from homevoice.jobs import webhook_workflow
 from homevoice.jobs.binding import Binding, JobInterrupted
 from homevoice.jobs.workflows import MAX_RECOVERY_ATTEMPTS
 from homevoice.services.capture import CaptureOutcome, CaptureService
@@ -42,6 +44,8 @@ class CaptureNotice:
     language: str | None
     error: str | None
     """A transcription problem (the note exists) or, with ``note_path`` None, why nothing was saved."""
+    command: str | None = None
+    """A spoken command to carry out instead of a note."""
 
 
 Notifier = Callable[[CaptureNotice], None]
@@ -67,8 +71,10 @@ def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
             "transcript": outcome.transcript,
             "language": outcome.language,
             "error": outcome.error,
+            "command": outcome.command,
         }
     )
+    _note_created(chat_id, message_id, outcome)
     return {"note_path": outcome.note_path}
 
 
@@ -104,6 +110,71 @@ def notify_step(notice: dict[str, Any]) -> None:
         raise
     except Exception:
         log.warning("could not tell the sender about capture %s:%s", notice["chat_id"], notice["message_id"])
+
+
+def _note_created(chat_id: int, message_id: int, outcome: CaptureOutcome) -> None:
+    """After the job's other steps: tell the webhooks subscribed to ``note.created``, if any
+    (without any, no step is added)."""
+    webhooks = webhook_workflow.publisher()
+    if webhooks is None or not webhooks.subscribed("note.created"):
+        return
+    if not outcome.note_path or getattr(outcome, "command", None):
+        return  # a spoken command writes no note
+    publish_note_step(
+        {
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "note_path": outcome.note_path,
+            "transcript": outcome.transcript,
+            "language": outcome.language,
+            "error": outcome.error,
+        }
+    )
+
+
+@DBOS.step(name="homevoice.publish_note")
+def publish_note_step(saved: dict[str, Any]) -> None:
+    """The ``note.created`` webhook event, once per capture job; never undoes or repeats the note."""
+    context = webhook_workflow.active()
+    if context is None:
+        return
+    try:
+        context.publisher.publish("note.created", _note_event(saved, context.vault_name))
+    except JobInterrupted:
+        raise
+    except Exception as err:
+        log.warning(
+            "capture %s:%s: cannot queue the note.created webhook: %s",
+            saved["chat_id"],
+            saved["message_id"],
+            err,
+        )
+
+
+def _note_event(saved: dict[str, Any], vault_name: str | None) -> dict[str, Any]:
+    """The ``data`` of ``note.created``."""
+    record = binding.get().capture.store.get(CaptureKey(saved["chat_id"], saved["message_id"]))
+    sent_at = None
+    if record is not None:
+        sent_at = datetime.fromtimestamp(record.sent_at, UTC).isoformat().replace("+00:00", "Z")
+    return {
+        "note_path": saved["note_path"],
+        "vault": vault_name,
+        "type": record.kind.value if record else None,
+        "transcript": saved["transcript"],
+        "language": saved["language"],
+        "error": saved["error"],
+        "text": record.text if record else "",
+        "audio_path": record.audio_path if record else None,
+        "duration": record.duration_s if record else None,
+        "sent_at": sent_at,
+        "source": "telegram",
+        "telegram": {
+            "chat_id": saved["chat_id"],
+            "message_id": saved["message_id"],
+            "user_id": record.user_id if record else None,
+        },
+    }
 
 
 def _notice(chat_id: int, message_id: int) -> dict[str, Any]:

@@ -14,12 +14,13 @@ from dbos import DBOS
 from dbos._utils import GlobalParams
 
 from homevoice.errors import HomevoiceError, JobError
-from homevoice.jobs import workflows
+from homevoice.jobs import webhook_workflow, workflows
 from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason, redacted
 from homevoice.jobs.config import database_url, dbos_config, held_dbos_logs, route_dbos_logs
 from homevoice.jobs.queues import register_queues
 from homevoice.jobs.service import JobService
 from homevoice.services.transcription import TranscriptionService
+from homevoice.services.webhooks import WebhookService
 from homevoice.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ class JobRuntime:
             self._context.stopping.set()
         try:
             workflows.unbind()
+            webhook_workflow.unbind()
             DBOS.destroy()
             if self._store is not None:
                 self._store.close()
@@ -81,6 +83,14 @@ class JobRuntime:
         # A DBOS__CLOUD=true environment would connect to DBOS's hosted Conductor; never here.
         GlobalParams.dbos_cloud = False
         route_dbos_logs()
+        # Before the launch: DBOS resumes unfinished webhook deliveries as it launches.
+        webhook_workflow.bind(
+            webhook_workflow.WebhookContext(
+                hooks=list(self._settings.webhooks),
+                publisher=WebhookService(self._settings.webhooks),
+                vault_name=self._settings.vault_dir.name,
+            )
+        )
         try:
             with held_dbos_logs():
                 DBOS(config=dbos_config(self._settings, listen=self._listen))

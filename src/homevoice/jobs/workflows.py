@@ -28,11 +28,13 @@ from homevoice.audio.codec import SAMPLE_RATE, decode_audio
 from homevoice.engines.base import Transcript
 from homevoice.errors import JobError
 from homevoice.formats.transcript import verbose_json
+from homevoice.jobs import webhook_workflow
 from homevoice.jobs.assembly import merge, shift
 from homevoice.jobs.audio_store import AudioStore
 from homevoice.jobs.binding import Binding, JobInterrupted
 from homevoice.jobs.chunking import Span, plan_chunks
 from homevoice.jobs.progress import Throttle, overall_progress
+from homevoice.jobs.views import error_view
 from homevoice.services.transcription import AUTO_LANGUAGE, TranscriptionRequest, TranscriptionService
 
 log = logging.getLogger(__name__)
@@ -95,12 +97,15 @@ def transcription_workflow(request: dict[str, Any]) -> dict[str, Any]:
             if language is None and part.segments:
                 language = part.language
         transcript = merge(parts, duration)
-    except Exception:
+    except Exception as err:
         forget_audio_step()
+        _job_finished(request, None, err)
         raise
     forget_audio_step()
     log.info("job %s: %d chunk(s), %.1f s of audio, done", job_id, len(spans), duration)
-    return verbose_json(transcript, request["task"])
+    result = verbose_json(transcript, request["task"])
+    _job_finished(request, result, None)
+    return result
 
 
 @DBOS.step(name="homevoice.plan_chunks")
@@ -144,6 +149,40 @@ def forget_audio_step() -> None:
     context.store.delete(job_id)
     with _decoded_lock:
         _decoded.pop(job_id, None)
+
+
+@DBOS.step(name="homevoice.publish_job_finished")
+def publish_job_finished_step(data: dict[str, Any]) -> None:
+    """The ``job.finished`` webhook event; a step, so a job that resumes after a crash sends it once.
+    A webhook problem never changes the job's outcome."""
+    webhooks = webhook_workflow.publisher()
+    if webhooks is None:
+        return
+    try:
+        webhooks.publish("job.finished", data)
+    except JobInterrupted:
+        raise
+    except Exception as err:
+        log.warning("job %s: cannot queue the job.finished webhook: %s", data.get("job_id"), err)
+
+
+def _job_finished(request: dict[str, Any], result: dict[str, Any] | None, error: Exception | None) -> None:
+    """After the job's last step: tell the webhooks subscribed to ``job.finished``, if any (without
+    any, no step is added, so the job's steps stay as they are)."""
+    webhooks = webhook_workflow.publisher()
+    if webhooks is None or not webhooks.subscribed("job.finished"):
+        return
+    data: dict[str, Any] = {
+        "job_id": _job_id(),
+        "state": "succeeded" if error is None else "failed",
+        "model": request["model"],
+        "task": request["task"],
+        "language": result["language"] if result else None,
+        "duration": result["duration"] if result else None,
+        "text": result["text"] if result else None,
+        "error": None if error is None else error_view("ERROR", error),
+    }
+    publish_job_finished_step(data)
 
 
 def _fixed_language(language: str | None) -> str | None:

@@ -39,6 +39,8 @@ class CaptureOutcome:
     language: str | None
     error: str | None
     """Why the media has no transcript; the note exists all the same."""
+    command: str | None = None
+    """The words after a wake phrase: to be carried out, with no note written."""
 
 
 class CaptureService:
@@ -49,7 +51,9 @@ class CaptureService:
         transcription: TranscriptionService,
         store: CaptureStore,
         spool: Spool,
+        wake_phrases: list[str] | None = None,
     ) -> None:
+        self._wake_phrases = [p.lower().strip() for p in wake_phrases or [] if p.strip()]
         self._settings = settings
         self._vault_dir = vault_dir
         self._writer = VaultWriter(vault_dir)
@@ -84,8 +88,19 @@ class CaptureService:
             raise JobError(f"No capture {key.workflow_id} is stored.", code="capture_not_found")
         if record.state is CaptureState.SAVED and record.note_path is not None:
             return CaptureOutcome(key, record.note_path, "", record.language, None)
+        if record.state is CaptureState.COMMAND:
+            return CaptureOutcome(key, "", "", record.language, None, command=record.text)
         media = self._media(record)
         heard = self._hear(record, media) if record.kind.has_media else None
+        command = command_after_wake_phrase(heard.text, self._wake_phrases) if heard else None
+        if command is not None and record.kind is CaptureKind.VOICE:
+            if record.spool_name is not None:
+                self._spool.remove(record.spool_name)
+            self._store.update(record, state=CaptureState.COMMAND, text=command, spool_name=None)
+            log.info("capture %s is a command", key.workflow_id)
+            return CaptureOutcome(
+                key, "", heard.text if heard else "", heard.language if heard else None, None, command
+            )
         created = self._local(record.sent_at)
         layout = VaultLayout.read(self._vault_dir)
         if record.note_path is None:
@@ -216,3 +231,14 @@ class CaptureService:
     def _local(self, sent_at: float) -> datetime:
         moment = datetime.fromtimestamp(sent_at, UTC)
         return moment.astimezone(self._zone) if self._zone else moment.astimezone()
+
+
+def command_after_wake_phrase(text: str, wake_phrases: list[str]) -> str | None:
+    """The command in ``text`` if it starts with a wake phrase ("Computer, turn on the light.")."""
+    said = text.strip()
+    lowered = said.lower()
+    for phrase in wake_phrases:
+        if lowered.startswith(phrase) and (len(lowered) == len(phrase) or not lowered[len(phrase)].isalnum()):
+            rest = said[len(phrase) :].lstrip(" ,.!:;—-")
+            return rest or None
+    return None

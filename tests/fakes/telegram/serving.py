@@ -31,7 +31,7 @@ def serving_bot(settings: Settings) -> Iterator[App]:
     app = build_app(settings)
     try:
         runtime = JobRuntime(settings, app.transcription, listen=True)
-        telegram = TelegramBot(settings.telegram, app.capture(), app.speech)
+        telegram = TelegramBot(settings.telegram, app.capture(), app.speech, app.commands())
         with live_server(create_api(app, runtime, [telegram])):
             yield app
     finally:

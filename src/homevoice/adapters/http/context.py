@@ -13,6 +13,7 @@ from homevoice.engines.catalog import find_model
 from homevoice.errors import HomevoiceError
 
 if TYPE_CHECKING:
+    from homevoice.commands.service import CommandService
     from homevoice.jobs.service import JobService
 
 
@@ -21,6 +22,9 @@ class HttpContext:
     app: App
     gate: ModelGate
     jobs: JobService | None = None
+
+    def commands(self) -> CommandService:
+        return self.app.commands()
 
     def require_jobs(self) -> JobService:
         if self.jobs is None:

@@ -23,6 +23,7 @@ _STATUS_BY_CODE: dict[str, int] = {
     "unsupported_task": 400,
     "invalid_request": 400,
     "empty_text": 400,
+    "empty_command": 400,
     "text_too_long": 400,
     "invalid_speed": 400,
     "unknown_voice": 400,
@@ -41,6 +42,9 @@ _STATUS_BY_CODE: dict[str, int] = {
     "job_finished": 409,
     "busy": 429,
     "missing_extra": 501,
+    "homeassistant_unavailable": 502,
+    "llm_unavailable": 502,
+    "llm_bad_reply": 502,
 }
 
 

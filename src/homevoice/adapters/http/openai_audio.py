@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import anyio.to_thread
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from homevoice.adapters.http.context import HttpContext, http_context
 from homevoice.adapters.http.errors import error_body, status_for
@@ -88,7 +89,11 @@ async def create_transcription(
     if stream:
         return await _stream(ctx, file, request)
     transcript = await _transcribe(ctx, file, request)
-    return _render(transcript, response_format, "transcribe", granularities)
+    response = _render(transcript, response_format, "transcribe", granularities)
+    if _announces(ctx):
+        # After the response is sent, in a worker thread: the client never waits for the webhooks.
+        response.background = BackgroundTask(_transcript_ready, ctx, transcript, request.model)
+    return response
 
 
 @router.post("/translations", responses=_TRANSCRIPTION_RESPONSES, response_model=None)
@@ -163,11 +168,40 @@ async def _stream(ctx: HttpContext, file: UploadFile, request: TranscriptionRequ
                 )
                 return
             yield sse_event({"type": "transcript.text.done", "text": transcript.text})
+            finished.append(transcript)
         finally:
             if task is None:
                 admission.release()
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
+    def announce() -> None:
+        if finished:
+            _transcript_ready(ctx, finished[0], request.model)
+
+    finished: list[Transcript] = []
+    background = BackgroundTask(announce) if _announces(ctx) else None
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers=SSE_HEADERS, background=background
+    )
+
+
+def _announces(ctx: HttpContext) -> bool:
+    """Whether a transcript goes to webhooks: someone takes ``transcript.ready`` and the job runtime
+    (which delivers webhooks) runs in this server."""
+    return ctx.jobs is not None and ctx.app.webhooks.subscribed("transcript.ready")
+
+
+def _transcript_ready(ctx: HttpContext, transcript: Transcript, model: str | None) -> None:
+    """The ``transcript.ready`` event (blocking: Starlette runs a sync background task in a thread)."""
+    data = {
+        "text": transcript.text,
+        "language": transcript.language,
+        "duration": round(transcript.duration, 3),
+        "model": model,
+    }
+    try:
+        ctx.app.webhooks.publish("transcript.ready", data)
+    except Exception as err:  # the client has its transcript; a webhook problem is only logged
+        log.warning("cannot queue the transcript.ready webhook: %s", err)
 
 
 def _render(

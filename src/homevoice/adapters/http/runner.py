@@ -34,7 +34,11 @@ def run_server(app: App, host: str, port: int) -> None:
     if settings.telegram.token is not None:
         from homevoice.adapters.telegram.bot import TelegramBot
 
-        companions.append(TelegramBot(settings.telegram, app.capture(), app.speech))
+        companions.append(TelegramBot(settings.telegram, app.capture(), app.speech, app.commands()))
+    if settings.wyoming.uri is not None:
+        from homevoice.adapters.wyoming.server import WyomingServer
+
+        companions.append(WyomingServer(settings.wyoming, app))
     api = create_api(app, runtime, companions)
     uvicorn_level = "info" if settings.log_level in ("DEBUG", "INFO") else "warning"
     # uvicorn shuts down gracefully, then re-raises the signal to the previous handler; ours turns

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from homevoice import __version__
-from homevoice.adapters.http import jobs, models, openai_audio, speech
+from homevoice.adapters.http import commands, jobs, models, openai_audio, speech
 from homevoice.adapters.http.auth import BearerAuth
 from homevoice.adapters.http.body_limit import BodySizeLimit
 from homevoice.adapters.http.context import HttpContext
@@ -77,6 +77,7 @@ def create_api(app: App, runtime: JobRuntime | None = None, companions: Sequence
     api.include_router(speech.router)
     api.include_router(models.router)
     api.include_router(jobs.router)
+    api.include_router(commands.router)
 
     @api.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, Any]:

@@ -16,8 +16,9 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from homevoice.adapters.telegram.handlers import Handlers, TransientError
+from homevoice.commands.service import CommandService
 from homevoice.errors import HomevoiceError
-from homevoice.jobs import capture_workflow
+from homevoice.jobs import capture_workflow, reminder_workflow
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
 from homevoice.settings_capture import TelegramSettings
@@ -52,10 +53,16 @@ def make_bot(settings: TelegramSettings) -> Bot:
 
 
 class TelegramBot:
-    def __init__(self, settings: TelegramSettings, capture: CaptureService, speech: SpeechService) -> None:
+    def __init__(
+        self,
+        settings: TelegramSettings,
+        capture: CaptureService,
+        speech: SpeechService,
+        commands: CommandService | None = None,
+    ) -> None:
         self._settings = settings
         self._bot = make_bot(settings)
-        self._handlers = Handlers(self._bot, settings, capture, speech)
+        self._handlers = Handlers(self._bot, settings, capture, speech, commands)
         self._capture = capture
         self._poller: asyncio.Task[None] | None = None
         self._offset: int | None = None
@@ -70,6 +77,7 @@ class TelegramBot:
         capture_workflow.binding.bind(
             capture_workflow.CaptureContext(self._capture, self._handlers.deliver_threadsafe)
         )
+        reminder_workflow.binding.bind(self._handlers.remind_threadsafe)
         pending = await asyncio.to_thread(self._capture.pending)
         for key in pending:
             await asyncio.to_thread(capture_workflow.start_capture, key)
@@ -105,6 +113,7 @@ class TelegramBot:
             with contextlib.suppress(Exception):
                 await self._bot.get_updates(offset=self._offset, limit=1, timeout=0)
         capture_workflow.binding.unbind()
+        reminder_workflow.binding.unbind()
         with contextlib.suppress(Exception):
             await self._bot.shutdown()
 

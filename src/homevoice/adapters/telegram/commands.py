@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ChatAction
@@ -13,6 +15,7 @@ from telegram.error import TelegramError
 from homevoice.adapters.telegram import replies
 from homevoice.adapters.telegram.messages import Command
 from homevoice.audio.encode import AudioFormat
+from homevoice.commands.service import CommandService
 from homevoice.errors import HomevoiceError
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechRequest, SpeechService
@@ -23,10 +26,13 @@ LANGUAGES = {"ru": "ru", "en": "en", "auto": None}
 
 
 class Commands:
-    def __init__(self, bot: Bot, capture: CaptureService, speech: SpeechService) -> None:
+    def __init__(
+        self, bot: Bot, capture: CaptureService, speech: SpeechService, commands: CommandService | None
+    ) -> None:
         self._bot = bot
         self._capture = capture
         self._speech = speech
+        self._commands = commands
         self._speaking: set[asyncio.Task[None]] = set()
 
     async def close(self) -> None:
@@ -50,11 +56,44 @@ class Commands:
                 await message.reply_text(replies.text("say_usage", code))
                 return
             # Speaking takes seconds: do it beside the polling, so captures keep arriving.
-            task = asyncio.create_task(self._say(message, command.argument, code))
-            self._speaking.add(task)
-            task.add_done_callback(self._speaking.discard)
+            self._beside(self._say(message, command.argument, code))
+        elif command.name == "do":
+            if not command.argument:
+                await message.reply_text(replies.text("do_usage", code))
+                return
+            self._beside(self.carry_out(message.chat.id, message.message_id, command.argument, None, code))
         else:
             await message.reply_text(replies.text("unknown_command", code))
+
+    def _beside(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._speaking.add(task)
+        task.add_done_callback(self._speaking.discard)
+
+    async def carry_out(
+        self, chat_id: int, message_id: int, text: str, language: str | None, code: str | None
+    ) -> None:
+        """Run a command (from /do or a voice message with the wake phrase); answer in text and voice."""
+        reply = ReplyParameters(message_id, allow_sending_without_reply=True)
+        if self._commands is None:
+            await self._bot.send_message(chat_id, replies.text("no_commands", code), reply_parameters=reply)
+            return
+        service = self._commands
+        try:
+            result = await asyncio.to_thread(service.run, text, language, chat_id=chat_id, source="telegram")
+            answer = result.action.reply
+            if not answer:
+                return
+            await self._bot.send_message(chat_id, answer[:4096], reply_parameters=reply)
+            voice = await asyncio.to_thread(service.speak, answer, result.language)
+            await self._bot.send_voice(chat_id, voice, reply_parameters=reply)
+        except HomevoiceError as err:
+            with contextlib.suppress(TelegramError):
+                await self._bot.send_message(
+                    chat_id, replies.text("say_failed", code, reason=err.message), reply_parameters=reply
+                )
+        except TelegramError as err:
+            log.warning("telegram: could not answer a command: %s", err)
 
     async def _lang(self, message: Message, argument: str, code: str | None) -> None:
         assert message.from_user is not None

@@ -18,6 +18,7 @@ from homevoice.adapters.telegram.messages import capture_of, command_of, key_of,
 from homevoice.capture.records import CaptureKey
 from homevoice.capture.spool import SpoolError
 from homevoice.capture.store import CaptureStoreError
+from homevoice.commands.service import CommandService
 from homevoice.jobs.capture_workflow import CaptureNotice, start_capture
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
@@ -40,13 +41,18 @@ class TransientError(Exception):
 
 class Handlers:
     def __init__(
-        self, bot: Bot, settings: TelegramSettings, capture: CaptureService, speech: SpeechService
+        self,
+        bot: Bot,
+        settings: TelegramSettings,
+        capture: CaptureService,
+        speech: SpeechService,
+        commands: CommandService | None = None,
     ) -> None:
         self._bot = bot
         self._settings = settings
         self._allowed = frozenset(settings.allowed_users)
         self._capture = capture
-        self._commands = Commands(bot, capture, speech)
+        self._commands = Commands(bot, capture, speech, commands)
         self._refused: set[int] = set()  # in memory only: nothing of a stranger's is stored
         self._typing: dict[CaptureKey, asyncio.Task[None]] = {}
         self._language_codes: dict[int, str | None] = {}
@@ -141,6 +147,15 @@ class Handlers:
             )
         )
 
+    def remind_threadsafe(self, chat_id: int, text: str) -> None:
+        """Called by a reminder job when its time comes."""
+        if self._loop is None or self._loop.is_closed():
+            raise TransientError("the bot is not running")
+        code = self._language_codes.get(chat_id)
+        message = replies.text("reminder", code, text=text)
+        future = asyncio.run_coroutine_threadsafe(self._bot.send_message(chat_id, message), self._loop)
+        future.result(DELIVER_TIMEOUT_S)
+
     def deliver_threadsafe(self, notice: CaptureNotice) -> None:
         """Called by the capture job (a worker thread): reply on the bot's event loop."""
         if self._loop is None or self._loop.is_closed():
@@ -155,6 +170,12 @@ class Handlers:
             typing.cancel()
         code = self._language_codes.get(notice.chat_id)
         reply = ReplyParameters(notice.message_id, allow_sending_without_reply=True)
+        if notice.command is not None:
+            await self._react(notice.chat_id, notice.message_id, replies.SAVED)
+            await self._commands.carry_out(
+                notice.chat_id, notice.message_id, notice.command, notice.language, code
+            )
+            return
         if notice.note_path is None:
             await self._react(notice.chat_id, notice.message_id, replies.FAILED)
             await self._bot.send_message(

@@ -1,0 +1,1 @@
+"""Voice commands: text or speech in, an intent recognised, an action taken, a reply to speak."""

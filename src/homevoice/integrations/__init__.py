@@ -1,0 +1,1 @@
+"""Clients of services the owner runs beside homevoice (Home Assistant)."""
