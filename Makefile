@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/http.py
 	$(BIN)/python bench/tts.py
 	$(BIN)/python bench/capture.py
+	$(BIN)/python bench/wyoming.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md
