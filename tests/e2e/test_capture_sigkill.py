@@ -1,5 +1,6 @@
-"""`homevoice serve` with its Telegram bot, killed with SIGKILL while voice messages are queued:
-after a restart every message is exactly one note, including one sent while it was down."""
+"""`homevoice serve` with its Telegram bot, killed with SIGKILL while voice messages and a command
+are queued: after a restart every message is exactly one note, including one sent while it was
+down, and the reminder the command asked for arrives once."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ def start(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("ab") as sink:
         command = [sys.executable, "-m", "homevoice", "serve", "--port", str(free_port())]
         return subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+
+
+def reminders(api: FakeBotApi) -> int:
+    return sum("Reminder: stretch" in str(m.get("text")) for m in api.sent_messages)
 
 
 def notes_by_message(vault: Path) -> dict[int, list[str]]:
@@ -65,6 +70,7 @@ def test_every_queued_voice_message_becomes_exactly_one_note_after_a_kill(
             vault__path=str(vault),
         )
         sent = [api.add_voice(path, user_id=OWNER, duration=3) for path in voices]
+        api.add_command("/do remind me in 0.25 minutes to stretch", user_id=OWNER)
         first = start(env, log)
         try:
             # Killed as soon as every message is acknowledged, so on disk, with most notes still to write.
@@ -81,8 +87,10 @@ def test_every_queued_voice_message_becomes_exactly_one_note_after_a_kill(
         second = start(env, log)
         try:
             api.wait_for(lambda: len(notes_by_message(vault)) == len(sent), 240)
+            api.wait_for(lambda: reminders(api) >= 1, 120)  # the command, then its durable sleep
             time.sleep(2)  # nothing more arrives: no second note for a message saved before the kill
             notes = notes_by_message(vault)
+            assert reminders(api) == 1
         finally:
             second.send_signal(signal.SIGTERM)
             second.wait(60)

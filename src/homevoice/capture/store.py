@@ -89,8 +89,8 @@ class CaptureStore:
     def pending(self) -> list[CaptureRecord]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT chat_id, message_id, {', '.join(_COLUMNS)} FROM captures WHERE state=? ORDER BY sent_at",
-                (CaptureState.PENDING.value,),
+                f"SELECT chat_id, message_id, {', '.join(_COLUMNS)} FROM captures WHERE state IN (?, ?) ORDER BY sent_at",
+                (CaptureState.PENDING.value, CaptureState.COMMAND.value),
             ).fetchall()
         return [_record(row) for row in rows]
 

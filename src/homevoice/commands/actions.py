@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 DAILY_HEADING = "Notes"
 MAX_READ_CHARS = 3000
 
-Scheduler = Callable[[int, str, float], str]
-"""Schedule a reminder (chat id, text, seconds); returns its id."""
+Scheduler = Callable[[int, str, float, str | None], str]
+"""Schedule a reminder (chat id, text, seconds, idempotency key); returns its id."""
 
 
 @dataclass(frozen=True)
@@ -49,16 +49,29 @@ class Actions:
     schedule: Scheduler | None
     now: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
 
-    def run(self, intent: Intent, transcript: str, language: str | None, chat_id: int | None) -> ActionResult:
+    def run(
+        self,
+        intent: Intent,
+        transcript: str,
+        language: str | None,
+        chat_id: int | None,
+        key: str | None = None,
+    ) -> ActionResult:
         ru = language == "ru"
         try:
-            return self._run(intent, transcript, language, chat_id, ru)
+            return self._run(intent, transcript, language, chat_id, ru, key)
         except HomevoiceError as err:
             log.warning("command %s failed: %s", intent.action.value, err.code)
             return ActionResult(intent.action, "failed", err.message, {"error": err.code})
 
     def _run(
-        self, intent: Intent, transcript: str, language: str | None, chat_id: int | None, ru: bool
+        self,
+        intent: Intent,
+        transcript: str,
+        language: str | None,
+        chat_id: int | None,
+        ru: bool,
+        key: str | None,
     ) -> ActionResult:
         slots = intent.slots
         match intent.action:
@@ -92,7 +105,7 @@ class Actions:
                     intent.action, "done", hit.text[:MAX_READ_CHARS] or hit.title, {"note": hit.path}
                 )
             case Action.SET_REMINDER:
-                return self._remind(str(slots["text"]), float(slots["minutes"]), chat_id, ru)
+                return self._remind(str(slots["text"]), float(slots["minutes"]), chat_id, ru, key)
             case Action.HOME_SERVICE:
                 return self._switch(str(slots["name"]), str(slots["state"]) == "on", transcript, language, ru)
             case Action.HOME_CONVERSATION | Action.UNKNOWN:
@@ -161,7 +174,9 @@ class Actions:
         )
         return ActionResult(Action.ASK_NOTES, "done", (reply.content or "").strip(), {"sources": sources})
 
-    def _remind(self, text: str, minutes: float, chat_id: int | None, ru: bool) -> ActionResult:
+    def _remind(
+        self, text: str, minutes: float, chat_id: int | None, ru: bool, key: str | None
+    ) -> ActionResult:
         if self.schedule is None or chat_id is None:
             reply = (
                 "Напоминания приходят в Telegram; бот не настроен."
@@ -169,7 +184,7 @@ class Actions:
                 else "Reminders arrive through Telegram, which is not set up."
             )
             return ActionResult(Action.SET_REMINDER, "unavailable", reply)
-        reminder_id = self.schedule(chat_id, text, minutes * 60)
+        reminder_id = self.schedule(chat_id, text, minutes * 60, key)
         due = self.now().timestamp() + minutes * 60
         when = datetime.fromtimestamp(due).astimezone().strftime("%H:%M")
         reply = f"Напомню в {when}." if ru else f"I'll remind you at {when}."

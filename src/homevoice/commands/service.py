@@ -92,7 +92,13 @@ class CommandService:
         return text, transcript.language
 
     def run(
-        self, text: str, language: str | None = None, *, chat_id: int | None = None, source: str = "api"
+        self,
+        text: str,
+        language: str | None = None,
+        *,
+        chat_id: int | None = None,
+        source: str = "api",
+        key: str | None = None,
     ) -> CommandResult:
         """Understand and carry out one command (blocking)."""
         started = time.perf_counter()
@@ -101,9 +107,8 @@ class CommandService:
             raise EmptyCommandError()
         language = language or detect_language(text)
         intent = self._understand(text, language)
-        result = self._actions.run(
-            intent, text, language, chat_id if chat_id is not None else self._default_chat
-        )
+        chat = chat_id if chat_id is not None else self._default_chat
+        result = self._actions.run(intent, text, language, chat, key)
         log.info("command: %s -> %s (%s, by %s)", source, intent.action.value, result.status, intent.source)
         outcome = CommandResult(text, language, intent, result, time.perf_counter() - started)
         if self._publish is not None:

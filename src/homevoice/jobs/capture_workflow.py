@@ -74,8 +74,16 @@ def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
             "command": outcome.command,
         }
     )
+    if outcome.command is not None:
+        finish_command_step(chat_id, message_id)
     _note_created(chat_id, message_id, outcome)
     return {"note_path": outcome.note_path}
+
+
+@DBOS.step(name="homevoice.finish_command")
+def finish_command_step(chat_id: int, message_id: int) -> None:
+    """A command carried out is done: a restart must not look at it again."""
+    binding.get().capture.finish_command(CaptureKey(chat_id, message_id))
 
 
 def _save_patiently(chat_id: int, message_id: int) -> CaptureOutcome:

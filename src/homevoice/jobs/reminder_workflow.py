@@ -35,11 +35,12 @@ def deliver_reminder_step(chat_id: int, text: str) -> None:
     binding.get()(chat_id, text)
 
 
-def schedule_reminder(chat_id: int, text: str, seconds: float) -> str:
-    """Start a reminder (blocking); returns its job id."""
+def schedule_reminder(chat_id: int, text: str, seconds: float, key: str | None = None) -> str:
+    """Start a reminder (blocking); returns its job id. The same ``key`` (the message that asked
+    for it) never starts a second one, however often the command is carried out again."""
 
     def start() -> str:
-        reminder_id = f"reminder:{uuid.uuid4()}"
+        reminder_id = f"reminder:{key or uuid.uuid4()}"
         with SetWorkflowID(reminder_id):
             DBOS.start_workflow(reminder_workflow, chat_id, text, seconds)
         return reminder_id

@@ -86,8 +86,8 @@ class CaptureService:
         record = self._store.get(key)
         if record is None:
             raise JobError(f"No capture {key.workflow_id} is stored.", code="capture_not_found")
-        if record.state is CaptureState.SAVED and record.note_path is not None:
-            return CaptureOutcome(key, record.note_path, "", record.language, None)
+        if record.state is CaptureState.SAVED:
+            return CaptureOutcome(key, record.note_path or "", "", record.language, None)
         if record.state is CaptureState.COMMAND:
             return CaptureOutcome(key, "", "", record.language, None, command=record.text)
         media = self._media(record)
@@ -143,6 +143,11 @@ class CaptureService:
 
     def set_language(self, user_id: int, language: str | None) -> None:
         self._store.set_language(user_id, language)
+
+    def finish_command(self, key: CaptureKey) -> None:
+        record = self._store.get(key)
+        if record is not None and record.state is CaptureState.COMMAND:
+            self._store.update(record, state=CaptureState.SAVED)
 
     def pending(self) -> list[CaptureKey]:
         return [r.key for r in self._store.pending()]

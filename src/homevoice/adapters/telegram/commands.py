@@ -57,11 +57,8 @@ class Commands:
                 return
             # Speaking takes seconds: do it beside the polling, so captures keep arriving.
             self._beside(self._say(message, command.argument, code))
-        elif command.name == "do":
-            if not command.argument:
-                await message.reply_text(replies.text("do_usage", code))
-                return
-            self._beside(self.carry_out(message.chat.id, message.message_id, command.argument, None, code))
+        elif command.name == "do":  # with an argument, it is a capture (see Handlers)
+            await message.reply_text(replies.text("do_usage", code))
         else:
             await message.reply_text(replies.text("unknown_command", code))
 
@@ -80,7 +77,10 @@ class Commands:
             return
         service = self._commands
         try:
-            result = await asyncio.to_thread(service.run, text, language, chat_id=chat_id, source="telegram")
+            key = f"{chat_id}:{message_id}"  # carried out again after a crash: no second reminder
+            result = await asyncio.to_thread(
+                service.run, text, language, chat_id=chat_id, source="telegram", key=key
+            )
             answer = result.action.reply
             if not answer:
                 return

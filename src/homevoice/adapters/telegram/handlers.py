@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
+from dataclasses import replace
 from typing import TypeVar
 
 from telegram import Bot, Message, ReplyParameters, Update
@@ -15,7 +16,7 @@ from telegram.error import BadRequest, TelegramError
 from homevoice.adapters.telegram import replies
 from homevoice.adapters.telegram.commands import Commands
 from homevoice.adapters.telegram.messages import capture_of, command_of, key_of, media_of
-from homevoice.capture.records import CaptureKey
+from homevoice.capture.records import CaptureKey, CaptureState
 from homevoice.capture.spool import SpoolError
 from homevoice.capture.store import CaptureStoreError
 from homevoice.commands.service import CommandService
@@ -80,6 +81,10 @@ class Handlers:
             await self._edit(message)
             return
         command = command_of(message)
+        if command is not None and command.name == "do" and command.argument:
+            # Stored and run as a job like any capture, so a command is never lost to a restart.
+            await self._capture_message(message, command=command.argument)
+            return
         if command is not None:
             await self._commands.run(command, message)
             return
@@ -102,7 +107,7 @@ class Handlers:
         if new_text:
             await _stored(asyncio.to_thread(self._capture.edit, key_of(message), new_text))
 
-    async def _capture_message(self, message: Message) -> None:
+    async def _capture_message(self, message: Message, command: str | None = None) -> None:
         assert message.from_user is not None
         code = message.from_user.language_code
         media = media_of(message)
@@ -130,6 +135,8 @@ class Handlers:
                     return
             language = await _stored(asyncio.to_thread(self._capture.language, message.from_user.id))
             record = capture_of(message, media, language)
+            if command is not None:
+                record = replace(record, text=command, state=CaptureState.COMMAND)
             await _stored(asyncio.to_thread(self._capture.receive, record, data))
         await self._react(message.chat.id, message.message_id, replies.RECEIVED)
         if media is not None:
