@@ -124,6 +124,7 @@ def test_a_voice_message_becomes_a_note_with_its_transcript(
     # Receipt, then done; the transcript as a reply; "typing" while it worked.
     bot.api.wait_for(lambda: bot.api.reactions_on(message_id, chat_id=OWNER) == ["👌"])
     assert any(c["reaction"][0]["emoji"] == "✍" for c in bot.api.calls_of("setMessageReaction"))
+    bot.api.wait_for(lambda: bool(bot.replies_to(message_id)))  # sent just after the reaction
     assert wer(reference, bot.replies_to(message_id)[0]) < 0.25
     assert any(c["action"] == "typing" for c in bot.api.calls_of("sendChatAction"))
 
