@@ -44,6 +44,8 @@ SENTENCE_GAP_S = 0.2
 PLANNING_MAX_CHARS = 400
 GROUP_ABOVE_S = 0.2
 """Voices whose every call costs more than this get several sentences per call."""
+ENCODE_SLICE_S = 0.5
+"""Streamed audio is encoded in slices of at most this long, so its first bytes leave early."""
 
 
 @dataclass(frozen=True)
@@ -157,11 +159,16 @@ class SpeechService:
         streaming: bool = True,
     ) -> Iterator[bytes]:
         """Encoded audio, a piece per sentence; the concatenation is one valid file or stream."""
-        stream = StreamEncoder(fmt, self.sample_rate(plan.voice), container=container, streaming=streaming)
+        rate = self.sample_rate(plan.voice)
+        stream = StreamEncoder(fmt, rate, container=container, streaming=streaming)
+        # Encoded in short slices, so the first bytes (the header, the first pages) leave as soon as
+        # they exist instead of after the whole first sentence is encoded.
+        step = int(ENCODE_SLICE_S * rate)
         for audio in self.samples(plan, speed):
-            data = stream.write(audio)
-            if data:
-                yield data
+            for start in range(0, max(len(audio), 1), step):
+                data = stream.write(audio[start : start + step])
+                if data:
+                    yield data
         tail = stream.close()
         if tail:
             yield tail
