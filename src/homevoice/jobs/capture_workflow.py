@@ -126,7 +126,7 @@ def _note_created(chat_id: int, message_id: int, outcome: CaptureOutcome) -> Non
     webhooks = webhook_workflow.publisher()
     if webhooks is None or not webhooks.subscribed("note.created"):
         return
-    if not outcome.note_path or getattr(outcome, "command", None):
+    if not outcome.note_path or outcome.command is not None:
         return  # a spoken command writes no note
     publish_note_step(
         {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
@@ -77,7 +77,7 @@ class CaptureService:
                 record.key.chat_id, record.key.message_id, media_suffix(record.original_name, record.kind)
             )
             self._spool.write(name, media)
-            record = CaptureRecord(**{**record.__dict__, "spool_name": name})
+            record = replace(record, spool_name=name)
         added = self._store.add(record)
         log.info("capture %s stored (%s)", record.key.workflow_id, record.kind.value)
         return added
@@ -199,10 +199,7 @@ class CaptureService:
             return record
         if self._writer.read(record.audio_path) == media:
             return record  # written before a crash
-        folder = str(PurePosixPath(record.audio_path).parent)
-        other = self._writer.unique_path(
-            "" if folder == "." else folder, PurePosixPath(record.audio_path).name
-        )
+        other = self._free_path_beside(record.audio_path)
         self._writer.create(other, media)
         return self._store.update(record, audio_path=other)
 
@@ -215,12 +212,17 @@ class CaptureService:
             if existing is not None and is_note_of(parse_note(existing.decode(errors="replace"))[0], record):
                 data = existing  # written before a crash: keep it, never write a second note
             else:
-                folder = str(PurePosixPath(path).parent)
-                path = self._writer.unique_path("" if folder == "." else folder, PurePosixPath(path).name)
+                path = self._free_path_beside(path)
                 self._writer.create(path, data)
         return self._store.update(
             record, note_path=path, state=CaptureState.SAVED, note_sha256=VaultWriter.sha256(data)
         )
+
+    def _free_path_beside(self, taken: str) -> str:
+        """A free name in the folder of ``taken``, which some other file now occupies."""
+        path = PurePosixPath(taken)
+        folder = "" if str(path.parent) == "." else str(path.parent)
+        return self._writer.unique_path(folder, path.name)
 
     def _link_from_daily_note(self, layout: VaultLayout, note_path: str, created: datetime) -> None:
         heading = self._settings.daily_note_heading

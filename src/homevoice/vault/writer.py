@@ -30,6 +30,21 @@ def _name_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
+def _write_new(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Create ``path`` (never an existing file), write and fsync it; removed again on failure."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        if mode is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        _write_all(fd, data)
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -122,17 +137,7 @@ class VaultWriter:
     def _temp_file(self, folder: Path, data: bytes, mode: int | None = None) -> Path:
         """A fully written, fsynced hidden temp file next to its target (Obsidian ignores dot files)."""
         temp = folder / f".homevoice-{secrets.token_hex(8)}.tmp"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            _write_all(fd, data)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            temp.unlink(missing_ok=True)
-            raise
-        os.close(fd)
+        _write_new(temp, data, mode)
         return temp
 
     def create(self, rel: str, data: bytes) -> bool:
@@ -168,17 +173,9 @@ class VaultWriter:
     def _create_exclusive(self, target: Path, data: bytes) -> bool:
         """Fallback without hard links: exclusive create, removed again if writing fails."""
         try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            _write_new(target, data)
         except FileExistsError:
             return False
-        try:
-            _write_all(fd, data)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            target.unlink(missing_ok=True)
-            raise
-        os.close(fd)
         return True
 
     def replace_if_unchanged(self, rel: str, data: bytes, expected_sha256: str) -> bool:

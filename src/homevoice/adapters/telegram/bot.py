@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.request import HTTPXRequest
 
 from homevoice.adapters.telegram.handlers import Handlers, TransientError
+from homevoice.adapters.telegram.messages import seconds
 from homevoice.commands.service import CommandService
 from homevoice.errors import HomevoiceError
 from homevoice.jobs import capture_workflow, reminder_workflow
@@ -131,7 +132,7 @@ class TelegramBot:
                     allowed_updates=ALLOWED_UPDATES,
                 )
             except RetryAfter as err:
-                await asyncio.sleep(_seconds(err.retry_after))
+                await asyncio.sleep(seconds(err.retry_after) or 5.0)
                 continue
             except (InvalidToken, Forbidden, BotTokenError) as err:
                 log.error("telegram: stopped polling: %s", err)
@@ -168,13 +169,6 @@ class TelegramBot:
             self._attempts.pop(update.update_id, None)
             self._offset = update.update_id + 1
         return True
-
-
-def _seconds(value: object) -> float:
-    seconds = getattr(value, "total_seconds", None)
-    if callable(seconds):
-        return float(seconds())
-    return float(value) if isinstance(value, int | float) else 5.0
 
 
 async def check_token(settings: TelegramSettings) -> str | None:

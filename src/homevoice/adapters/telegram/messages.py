@@ -32,7 +32,7 @@ class Command:
 
 def media_of(message: Message) -> MediaFile | None:
     with warnings.catch_warnings():
-        # v22 warns that durations will become timedeltas; _seconds takes either.
+        # v22 warns that durations will become timedeltas; seconds takes either.
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         return _media_of(message)
 
@@ -41,22 +41,22 @@ def _media_of(message: Message) -> MediaFile | None:
     if message.voice:
         v = message.voice
         return MediaFile(
-            CaptureKind.VOICE, v.file_id, v.file_size, "voice.oga", v.mime_type, _seconds(v.duration)
+            CaptureKind.VOICE, v.file_id, v.file_size, "voice.oga", v.mime_type, seconds(v.duration)
         )
     if message.audio:
         a = message.audio
         return MediaFile(
-            CaptureKind.AUDIO, a.file_id, a.file_size, a.file_name, a.mime_type, _seconds(a.duration)
+            CaptureKind.AUDIO, a.file_id, a.file_size, a.file_name, a.mime_type, seconds(a.duration)
         )
     if message.video_note:
         n = message.video_note
         return MediaFile(
-            CaptureKind.VIDEO_NOTE, n.file_id, n.file_size, "video_note.mp4", None, _seconds(n.duration)
+            CaptureKind.VIDEO_NOTE, n.file_id, n.file_size, "video_note.mp4", None, seconds(n.duration)
         )
     if message.video:
         d = message.video
         return MediaFile(
-            CaptureKind.VIDEO, d.file_id, d.file_size, d.file_name, d.mime_type, _seconds(d.duration)
+            CaptureKind.VIDEO, d.file_id, d.file_size, d.file_name, d.mime_type, seconds(d.duration)
         )
     document = message.document
     if document and (document.mime_type or "").startswith(AUDIO_DOCUMENT_TYPES):
@@ -119,7 +119,8 @@ def origin_name(origin: MessageOrigin | None) -> str | None:
     return "unknown"
 
 
-def _seconds(value: object) -> float | None:
+def seconds(value: object) -> float | None:
+    """A duration from the Bot API, given as seconds or as a timedelta."""
     # v22 returns durations as int seconds or timedelta, depending on its settings.
     seconds = getattr(value, "total_seconds", None)
     if callable(seconds):
