@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/tts.py
 	$(BIN)/python bench/capture.py
 	$(BIN)/python bench/wyoming.py
+	$(BIN)/python bench/audiobook.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md

@@ -1,3 +1,5 @@
 from homevoice.cli.main import run
 
-run()
+# Guarded: synthesis worker processes are spawned, and spawning imports the main module again.
+if __name__ == "__main__":
+    run()

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from homevoice.audiobooks.library import AudiobookLibrary
 from homevoice.capture.spool import Spool
 from homevoice.capture.store import CaptureStore
 from homevoice.engines.assets import resolve_model
@@ -14,6 +15,7 @@ from homevoice.engines.catalog import EngineName
 from homevoice.engines.manager import ModelManager
 from homevoice.engines.registry import load_backend
 from homevoice.engines.tts.loading import load_tts_engine
+from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
 from homevoice.services.transcription import TranscriptionService
@@ -39,6 +41,7 @@ class App:
 
     _capture: CaptureService | None = field(default=None, init=False)
     _commands: CommandService | None = field(default=None, init=False)
+    _audiobooks: AudiobookService | None = field(default=None, init=False)
 
     def capture(self) -> CaptureService:
         """Captures into the vault; their database and spool are opened on first use."""
@@ -69,9 +72,21 @@ class App:
             )
         return self._commands
 
+    def audiobook_library(self) -> AudiobookLibrary:
+        """Finished audiobooks, listed by the API and the podcast feed."""
+        return AudiobookLibrary(self.settings.audiobooks_dir / "books")
+
+    def audiobooks(self) -> AudiobookService:
+        """Read-aloud; its synthesis processes start on the first render."""
+        if self._audiobooks is None:
+            self._audiobooks = AudiobookService(self.settings, self.speech, self.audiobook_library())
+        return self._audiobooks
+
     def close(self) -> None:
         self.stt_models.close()
         self.voices.close()
+        if self._audiobooks is not None:
+            self._audiobooks.close()
         if self._capture is not None:
             self._capture.store.close()
 

@@ -21,6 +21,7 @@ from pydantic_settings import (
 )
 
 from homevoice.errors import ConfigError
+from homevoice.settings_audiobooks import AudiobookSettings
 from homevoice.settings_capture import TelegramSettings, VaultSettings
 from homevoice.settings_integrations import (
     CommandsSettings,
@@ -196,6 +197,7 @@ class Settings(BaseSettings):
     commands: CommandsSettings = Field(default_factory=CommandsSettings)  # type: ignore[arg-type]
     homeassistant: HomeAssistantSettings = Field(default_factory=HomeAssistantSettings)  # type: ignore[arg-type]
     llm: LlmSettings = Field(default_factory=LlmSettings)  # type: ignore[arg-type]
+    audiobooks: AudiobookSettings = Field(default_factory=AudiobookSettings)  # type: ignore[arg-type]
     webhooks: list[WebhookSettings] = Field(
         default_factory=list,
         description='Outgoing webhooks as JSON, for example `[{"url": "http://127.0.0.1:5678/webhook/notes", "events": ["note.created"], "secret": "s3cret"}]`. Deliveries are durable and retried with backoff.',
@@ -208,6 +210,11 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def audiobooks_dir(self) -> Path:
+        """Finished audiobooks (one folder each) and the sentence audio cache."""
+        return self.data_dir / "audiobooks"
 
     @property
     def vault_dir(self) -> Path:

@@ -272,6 +272,43 @@ def test_send_audio_and_document(api: FakeBotApi, tmp_path: Path) -> None:
     assert api.calls_of("sendAudio")[0]["audio"] == mp3.read_bytes()
 
 
+def test_send_audio_keeps_the_upload_and_refuses_one_over_the_limit(api: FakeBotApi) -> None:
+    api.add_text("hi", user_id=USER)
+    api.max_upload_mb = 0.01  # 10,485 bytes: as the 50 MB limit, without sending 50 MB
+    small, large = b"ID3" + b"\x00" * 1000, b"ID3" + b"\x00" * 20_000
+
+    async def body(bot: Bot) -> None:
+        await bot.send_audio(USER, small, filename="01.mp3", title="One", performer="Ann", duration=3)
+        with pytest.raises(NetworkError, match="Request Entity Too Large"):
+            await bot.send_audio(USER, large, filename="02.mp3", title="Two")
+
+    with_bot(api, body)
+    [sent] = api.sent_audios()
+    assert (sent.chat_id, sent.data, sent.file_name) == (USER, small, "01.mp3")
+    assert (sent.title, sent.performer, sent.duration) == ("One", "Ann", 3)
+    assert [c["title"] for c in api.calls_of("sendAudio")] == ["One", "Two"]  # both seen, one kept
+
+
+def test_a_document_captioned_with_a_command_and_a_reply_to_it(api: FakeBotApi, tmp_path: Path) -> None:
+    book = tmp_path / "book.md"
+    book.write_text("# One\n\nText.\n")
+    document_id = api.add_document(
+        book, user_id=USER, file_name="book.md", mime_type="text/markdown", caption="/read 1"
+    )
+    api.add_command("/read", user_id=USER, reply_to_message_id=document_id)
+
+    async def body(bot: Bot) -> None:
+        captioned, reply = await bot.get_updates()
+        assert captioned.message is not None and captioned.message.caption == "/read 1"
+        [entity] = captioned.message.caption_entities
+        assert (entity.type, entity.offset, entity.length) == (MessageEntityType.BOT_COMMAND, 0, 5)
+        assert reply.message is not None and reply.message.reply_to_message is not None
+        replied = reply.message.reply_to_message
+        assert replied.document is not None and replied.document.file_name == "book.md"
+
+    with_bot(api, body)
+
+
 def test_reactions_and_chat_actions(api: FakeBotApi) -> None:
     incoming = api.add_text("hello", user_id=USER)
 

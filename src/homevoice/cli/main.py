@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from homevoice.cli import jobs, models, say, serve, settings_cmd, transcribe, worker
+from homevoice.cli import audiobook, jobs, models, say, serve, settings_cmd, transcribe, worker
 from homevoice.cli.context import CliState
 from homevoice.logging import configure_logging
 
@@ -20,6 +20,7 @@ app = typer.Typer(
 )
 app.command("transcribe")(transcribe.transcribe)
 app.command("say")(say.say)
+app.command("audiobook")(audiobook.audiobook)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
 app.add_typer(models.app, name="models")

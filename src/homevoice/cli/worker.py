@@ -37,7 +37,7 @@ def worker(
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
     app = build_app(settings)
-    runtime = JobRuntime(settings, app.transcription, listen=True)
+    runtime = JobRuntime(settings, app.transcription, listen=True, audiobooks=app.audiobooks())
     try:
         runtime.start()
         print(

@@ -7,6 +7,11 @@ from dbos import DBOS
 from homevoice.engines.catalog import CATALOG
 
 PREFIX = "stt:"
+AUDIOBOOK_QUEUE = "audiobooks"
+"""Audiobook renders, one at a time per worker: each already uses every core."""
+TELEGRAM_QUEUE = "telegram"
+"""Work that needs the Telegram bot (sending finished audiobooks): only the process running it
+listens here."""
 CUSTOM = "custom"
 """The queue for models given as a folder path rather than a catalog name."""
 
@@ -21,6 +26,11 @@ def all_queue_names() -> list[str]:
     return [PREFIX + spec.name for spec in CATALOG] + [PREFIX + CUSTOM]
 
 
+def worker_queue_names(*, telegram: bool) -> list[str]:
+    """The queues a worker takes jobs from; ``telegram`` when this process runs the bot."""
+    return [*all_queue_names(), AUDIOBOOK_QUEUE, *([TELEGRAM_QUEUE] if telegram else [])]
+
+
 def register_queues(worker_concurrency: int, *, overwrite: bool) -> None:
     """Declare every queue in the system database (in DBOS 3.4 queues live there, after launch).
 
@@ -32,4 +42,8 @@ def register_queues(worker_concurrency: int, *, overwrite: bool) -> None:
             name,
             worker_concurrency=worker_concurrency,
             on_conflict="always_update" if overwrite else "never_update",
+        )
+    for name in (AUDIOBOOK_QUEUE, TELEGRAM_QUEUE):
+        DBOS.register_queue(
+            name, worker_concurrency=1, on_conflict="always_update" if overwrite else "never_update"
         )

@@ -14,11 +14,12 @@ from dbos import DBOS
 from dbos._utils import GlobalParams
 
 from homevoice.errors import HomevoiceError, JobError
-from homevoice.jobs import webhook_workflow, workflows
+from homevoice.jobs import audiobook_workflow, webhook_workflow, workflows
 from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason, redacted
 from homevoice.jobs.config import database_url, dbos_config, held_dbos_logs, route_dbos_logs
-from homevoice.jobs.queues import register_queues
+from homevoice.jobs.queues import TELEGRAM_QUEUE, register_queues, worker_queue_names
 from homevoice.jobs.service import JobService
+from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.transcription import TranscriptionService
 from homevoice.services.webhooks import WebhookService
 from homevoice.settings import Settings
@@ -33,10 +34,23 @@ class JobRuntime:
     """Blocking, like JobService: an async server calls ``start`` and ``stop`` in a worker thread
     (DBOS refuses its synchronous calls on a thread that runs an event loop)."""
 
-    def __init__(self, settings: Settings, transcription: TranscriptionService, *, listen: bool) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        transcription: TranscriptionService,
+        *,
+        listen: bool,
+        audiobooks: AudiobookService | None = None,
+        telegram: bool = False,
+    ) -> None:
+        """With ``audiobooks``, this process also renders audiobook jobs; ``telegram``: it runs the
+        bot, so it also takes the work that needs it (queued even when it runs no other jobs)."""
         self._settings = settings
         self._transcription = transcription
         self._listen = listen
+        self._audiobooks = audiobooks
+        self._telegram = telegram
+        self._audiobook_context: audiobook_workflow.AudiobookContext | None = None
         self._store: AudioStore | None = None
         self._context: workflows.WorkerContext | None = None
 
@@ -67,14 +81,17 @@ class JobRuntime:
                 return  # never started, or already stopped: DBOS belongs to someone else
         if self._context is not None:
             self._context.stopping.set()
+        if self._audiobook_context is not None:
+            self._audiobook_context.stopping.set()
         try:
             workflows.unbind()
+            audiobook_workflow.binding.unbind()
             webhook_workflow.unbind()
             DBOS.destroy()
             if self._store is not None:
                 self._store.close()
         finally:
-            self._store = self._context = None
+            self._store = self._context = self._audiobook_context = None
             with _active_lock:
                 _active = None
 
@@ -95,7 +112,9 @@ class JobRuntime:
             with held_dbos_logs():
                 DBOS(config=dbos_config(self._settings, listen=self._listen))
                 if not self._listen:
-                    DBOS.listen_queues([])
+                    DBOS.listen_queues([TELEGRAM_QUEUE] if self._telegram else [])
+                elif not self._telegram:
+                    DBOS.listen_queues(worker_queue_names(telegram=False))
                 DBOS.launch()
                 register_queues(self._settings.jobs.concurrency_per_model, overwrite=self._listen)
             self._store = AudioStore(url)
@@ -115,6 +134,9 @@ class JobRuntime:
             max_duration_s=self._settings.stt.max_duration_s,
         )
         workflows.bind(self._context)
+        if self._audiobooks is not None:
+            self._audiobook_context = audiobook_workflow.AudiobookContext(self._audiobooks, self._store)
+            audiobook_workflow.binding.bind(self._audiobook_context)
         log.info(
             "jobs: %s on %s as %s",
             "running jobs" if self._listen else "queueing only",

@@ -11,6 +11,13 @@ from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID, WorkflowStatus
 
 from homevoice.errors import BusyError, HomevoiceError, JobError, JobNotFoundError
 from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason
+from homevoice.jobs.audiobook_workflow import (
+    AUDIOBOOK_QUEUE,
+    AUDIOBOOK_WORKFLOW,
+    ETA_EVENT,
+    AudiobookJobRequest,
+    enqueue_audiobook,
+)
 from homevoice.jobs.queues import queue_name
 from homevoice.jobs.views import JobState, JobView, TranscriptionJobRequest, error_view, job_state
 from homevoice.jobs.workflows import PROGRESS_EVENT, WORKFLOW_NAME, transcription_workflow
@@ -21,6 +28,7 @@ __all__ = ["JobService", "JobState", "JobView", "TranscriptionJobRequest"]
 log = logging.getLogger(__name__)
 
 KIND_TRANSCRIPTION = "transcription"
+JOB_WORKFLOWS = (WORKFLOW_NAME, AUDIOBOOK_WORKFLOW)
 MAX_LIST = 1000
 
 
@@ -52,6 +60,20 @@ class JobService:
         log.info("job %s queued for %s (%d bytes)", job_id, model, len(audio))
         return self.get(job_id)
 
+    def submit_audiobook(self, document: bytes, filename: str, request: AudiobookJobRequest) -> JobView:
+        """Queue an audiobook render; the document is kept in the jobs database until the job ends."""
+        self._check_room(None)
+        try:
+            job_id = enqueue_audiobook(self._store, document, filename, request)
+        except HomevoiceError:
+            raise
+        except Exception as err:
+            raise JobError(
+                f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
+            ) from err
+        log.info("job %s queued: audiobook (%d bytes)", job_id, len(document))
+        return self.get(job_id)
+
     def get(self, job_id: str) -> JobView:
         return self._view(self._status(job_id))
 
@@ -68,23 +90,28 @@ class JobService:
     def list(self, limit: int = 50) -> builtins.list[JobView]:
         """The newest jobs first."""
         statuses = DBOS.list_workflows(
-            name=WORKFLOW_NAME, limit=max(1, min(limit, MAX_LIST)), sort_desc=True, load_input=False
+            name=list(JOB_WORKFLOWS), limit=max(1, min(limit, MAX_LIST)), sort_desc=True, load_input=False
         )
         return [self._view(status) for status in statuses]
 
     def counts(self) -> dict[JobState, int]:
         """Unfinished jobs by state, for metrics."""
         statuses = DBOS.list_workflows(
-            name=WORKFLOW_NAME, status=["ENQUEUED", "DELAYED", "PENDING"], load_input=False, load_output=False
+            name=list(JOB_WORKFLOWS),
+            status=["ENQUEUED", "DELAYED", "PENDING"],
+            load_input=False,
+            load_output=False,
         )
         counted = dict.fromkeys((JobState.QUEUED, JobState.RUNNING), 0)
         for status in statuses:
             counted[job_state(status.status)] += 1
         return counted
 
-    def _check_room(self, model: str) -> None:
+    def _check_room(self, model: str | None) -> None:
+        """``model`` None: the audiobook queue."""
+        queue = AUDIOBOOK_QUEUE if model is None else queue_name(model)
         waiting = DBOS.list_workflows(
-            queue_name=queue_name(model),
+            queue_name=queue,
             status=["ENQUEUED", "DELAYED"],
             limit=self._max_queued,
             load_input=False,
@@ -92,7 +119,7 @@ class JobService:
         )
         if len(waiting) >= self._max_queued:
             raise BusyError(
-                f"{len(waiting)} jobs already wait for {model}; retry later or raise HOMEVOICE_JOBS__MAX_QUEUED_PER_MODEL.",
+                f"{len(waiting)} jobs already wait for {model or 'audiobooks'}; retry later or raise HOMEVOICE_JOBS__MAX_QUEUED_PER_MODEL.",
                 retry_after_s=60,
             )
 
@@ -108,27 +135,30 @@ class JobService:
 
     def _status(self, job_id: str) -> WorkflowStatus:
         statuses = DBOS.list_workflows(workflow_ids=[job_id], load_input=False)
-        if not statuses or statuses[0].name != WORKFLOW_NAME:
+        if not statuses or statuses[0].name not in JOB_WORKFLOWS:
             raise JobNotFoundError(f"There is no job {job_id}; list the jobs to find its id.")
         return statuses[0]
 
     def _view(self, status: WorkflowStatus) -> JobView:
         state = job_state(status.status)
         attributes = status.attributes or {}
+        events = DBOS.get_all_events(status.workflow_id) if state is not JobState.SUCCEEDED else {}
+        eta = events.get(ETA_EVENT)
         return JobView(
             id=status.workflow_id,
             kind=str(attributes.get("kind", KIND_TRANSCRIPTION)),
             state=state,
-            progress=self._progress(status.workflow_id, state),
+            progress=self._progress(events, state),
             model=str(attributes.get("model", "")),
             created_at=(status.created_at or 0) / 1000,
             result=status.output if state is JobState.SUCCEEDED else None,
             error=error_view(status.status, status.error),
+            eta_s=float(eta) if isinstance(eta, int | float) and state is JobState.RUNNING else None,
         )
 
     @staticmethod
-    def _progress(job_id: str, state: JobState) -> float:
+    def _progress(events: dict[str, object], state: JobState) -> float:
         if state is JobState.SUCCEEDED:
             return 1.0
-        value = DBOS.get_all_events(job_id).get(PROGRESS_EVENT, 0.0)
+        value = events.get(PROGRESS_EVENT, 0.0)
         return float(value) if isinstance(value, int | float) else 0.0

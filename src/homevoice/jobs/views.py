@@ -21,7 +21,7 @@ class JobState(StrEnum):
 class JobView:
     id: str
     kind: str
-    """What the job does: ``transcription``."""
+    """What the job does: ``transcription`` or ``audiobook``."""
     state: JobState
     progress: float
     """Share of the work done, 0..1."""
@@ -29,9 +29,12 @@ class JobView:
     created_at: float
     """Unix seconds."""
     result: dict[str, Any] | None
-    """For transcriptions: ``formats.transcript.verbose_json(transcript, task)``."""
+    """For transcriptions: ``formats.transcript.verbose_json(transcript, task)``; for audiobooks:
+    ``{"audiobook": BookRecord JSON, "synthesised": n, "cached": n}``."""
     error: dict[str, str] | None
     """``{"code": ..., "message": ...}`` with the codes of ``HomevoiceError``."""
+    eta_s: float | None = None
+    """Seconds left while running, when the job can tell (audiobooks)."""
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,10 @@ class CaptureService:
     def store(self) -> CaptureStore:
         return self._store
 
+    @property
+    def vault_dir(self) -> Path:
+        return self._vault_dir
+
     def receive(self, record: CaptureRecord, media: bytes | None) -> bool:
         """Put a message on disk (file first, then its record); False if it was already there."""
         if self._store.get(record.key) is not None:

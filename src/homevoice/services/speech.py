@@ -92,6 +92,10 @@ class SpeechService:
         script = prepare(request.text, language=language, lexicon=self._lexicon, max_chars=PLANNING_MAX_CHARS)
         return SpeechPlan(voice, script.language, script)
 
+    def prepare_text(self, text: str, language: str, max_chars: int = PLANNING_MAX_CHARS) -> Script:
+        """The text front end with this server's lexicon: sentences normalised for ``language``."""
+        return prepare(text, language=language, lexicon=self._lexicon, max_chars=max_chars)
+
     def voice_for(self, requested: str | None, language: str) -> str:
         defaults = {"en": self._settings.voice_en, "ru": self._settings.voice_ru}
         fallback = defaults.get(language, self._settings.voice_en)

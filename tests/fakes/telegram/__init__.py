@@ -3,7 +3,8 @@
 Point a bot at it with ``Bot(api.token, base_url=f"{api.root_url}/bot", base_file_url=f"{api.root_url}/file/bot")``:
 methods are served at ``{root}/bot{token}/{method}`` and files at ``{root}/file/bot{token}/{file_path}``.
 Tests add incoming updates with the ``add_*`` methods (from any thread) and observe what the bot did
-through ``calls``, ``calls_of``, ``sent_messages`` and ``sent_voices``.
+through ``calls``, ``calls_of``, ``sent_messages``, ``sent_voices`` and ``sent_audios``. Uploads over
+``max_upload_mb`` (50, as for real bots) are refused with 413 "Request Entity Too Large".
 
 Modules: ``constants`` (names, limits, allowed reactions and chat actions), ``errors`` (error answers),
 ``requests`` (reading and decoding method parameters), ``markup`` (HTML/MarkdownV2 text checks),

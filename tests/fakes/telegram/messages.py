@@ -19,7 +19,7 @@ from tests.fakes.telegram.constants import (
 from tests.fakes.telegram.errors import ApiError
 from tests.fakes.telegram.markup import parse_text, utf16_len
 from tests.fakes.telegram.requests import Call, as_int
-from tests.fakes.telegram.state import BotState, StoredFile
+from tests.fakes.telegram.state import BotState, SentAudio, StoredFile
 from tests.fakes.telegram.updates import without_reply
 
 
@@ -77,7 +77,7 @@ class MessagesMixin(BotState):
         chat_id = self._known_chat(call.params)
         upload = call.uploads.get("audio")
         suffix = Path(upload.filename).suffix if upload and upload.filename else ".mp3"
-        stored, _ = self._input_file(call, "audio", folder="music", suffix=suffix)
+        stored, data = self._input_file(call, "audio", folder="music", suffix=suffix)
         audio: dict[str, Any] = {
             **self._file_fields(stored),
             "duration": as_int(call.params.get("duration"), 1),
@@ -88,7 +88,18 @@ class MessagesMixin(BotState):
         for key in ("performer", "title"):
             if isinstance(call.params.get(key), str):
                 audio[key] = call.params[key]
-        return self._bot_message(chat_id, call.params, {"audio": audio, **self._caption(call.params)})
+        message = self._bot_message(chat_id, call.params, {"audio": audio, **self._caption(call.params)})
+        sent = SentAudio(
+            chat_id=chat_id,
+            data=data,
+            file_name=audio.get("file_name"),
+            title=audio.get("title"),
+            performer=audio.get("performer"),
+            duration=audio["duration"],
+        )
+        with self._lock:
+            self._sent_audios.append(sent)
+        return message
 
     async def _send_document(self, call: Call) -> Any:
         chat_id = self._known_chat(call.params)

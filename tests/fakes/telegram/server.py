@@ -24,6 +24,7 @@ from tests.fakes.telegram.media_updates import MediaUpdatesMixin
 from tests.fakes.telegram.messages import MessagesMixin
 from tests.fakes.telegram.methods import MethodsMixin
 from tests.fakes.telegram.requests import Handler, read_call
+from tests.fakes.telegram.state import SentAudio
 
 
 class FakeBotApi(MediaUpdatesMixin, MethodsMixin, MessagesMixin):
@@ -135,6 +136,11 @@ class FakeBotApi(MediaUpdatesMixin, MethodsMixin, MessagesMixin):
         with self._lock:
             return list(self._sent_voices)
 
+    def sent_audios(self) -> list[SentAudio]:
+        """Every successful ``sendAudio``: its bytes and the title, performer and duration sent."""
+        with self._lock:
+            return list(self._sent_audios)
+
     def reactions_on(self, message_id: int, *, chat_id: int) -> list[str]:
         """The emoji the bot has set on a message now (empty once cleared)."""
         with self._lock:
@@ -193,12 +199,15 @@ class FakeBotApi(MediaUpdatesMixin, MethodsMixin, MessagesMixin):
             if found is None:
                 return error_response(ApiError(404, "Not Found"))
             name, handler = found
+            too_large = await _request_size(request) > self.max_upload_mb * 1024 * 1024
             try:
                 call = await read_call(request)
             except ApiError as err:
                 return error_response(err)
             with self._lock:
                 self.calls.append((name, call.params))
+            if too_large:  # the real API refuses it before reading any parameter
+                return error_response(ApiError(413, "Request Entity Too Large"))
             try:
                 result = await handler(call)
             except ApiError as err:
@@ -206,6 +215,11 @@ class FakeBotApi(MediaUpdatesMixin, MethodsMixin, MessagesMixin):
             return JSONResponse({"ok": True, "result": result})
 
         return app
+
+
+async def _request_size(request: Request) -> int:
+    length = request.headers.get("content-length", "")
+    return int(length) if length.isdigit() else len(await request.body())
 
 
 def _brief(params: Mapping[str, Any]) -> str:

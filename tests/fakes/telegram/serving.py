@@ -30,8 +30,11 @@ def serving_bot(settings: Settings) -> Iterator[App]:
     """The HTTP server, its job runtime and the bot, as ``homevoice serve`` runs them."""
     app = build_app(settings)
     try:
-        runtime = JobRuntime(settings, app.transcription, listen=True)
-        telegram = TelegramBot(settings.telegram, app.capture(), app.speech, app.commands())
+        audiobooks = app.audiobooks()
+        runtime = JobRuntime(settings, app.transcription, listen=True, audiobooks=audiobooks, telegram=True)
+        telegram = TelegramBot(
+            settings.telegram, app.capture(), app.speech, app.commands(), audiobooks=audiobooks
+        )
         with live_server(create_api(app, runtime, [telegram])):
             yield app
     finally:

@@ -41,6 +41,18 @@ class StoredFile:
         return self.source.stat().st_size
 
 
+@dataclass(frozen=True)
+class SentAudio:
+    """A music file the bot uploaded with ``sendAudio``, as it was sent."""
+
+    chat_id: int
+    data: bytes
+    file_name: str | None
+    title: str | None
+    performer: str | None
+    duration: int | None
+
+
 class BotState:
     """The fake's data and the building blocks the update builders and method handlers share."""
 
@@ -56,6 +68,8 @@ class BotState:
         self.fail_downloads = False
         self.file_size_override: int | None = None
         self.max_file_mb: float = 20
+        self.max_upload_mb: float = 50
+        """Requests larger than this (in MiB) are refused with 413, as the Bot API refuses uploads."""
         self.commands: list[dict[str, Any]] = []
         self._lock = threading.RLock()
         self._updates: list[dict[str, Any]] = []
@@ -67,6 +81,7 @@ class BotState:
         self._files: dict[str, StoredFile] = {}
         self._reactions: dict[tuple[int, int], list[dict[str, Any]]] = {}
         self._sent_voices: list[bytes] = []
+        self._sent_audios: list[SentAudio] = []
         self._poll_generation = 0
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None

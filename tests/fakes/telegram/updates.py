@@ -56,12 +56,12 @@ class UpdatesMixin(BotState):
         message_id: int | None = None,
         date: int | None = None,
         first_name: str | None = None,
+        reply_to_message_id: int | None = None,
     ) -> int:
         """A command such as ``"/say hello"``: text with a ``bot_command`` entity at offset 0."""
-        if not command_text.startswith("/"):
+        entity = command_entity(command_text)
+        if entity is None:
             raise ValueError("a command starts with '/'")
-        command = command_text.split(maxsplit=1)[0]
-        entity = {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
         return self.add_text(
             command_text,
             user_id=user_id,
@@ -70,6 +70,7 @@ class UpdatesMixin(BotState):
             date=date,
             entities=[entity],
             first_name=first_name,
+            reply_to_message_id=reply_to_message_id,
         )
 
     def add_edited_text(
@@ -113,6 +114,9 @@ class UpdatesMixin(BotState):
         extra: dict[str, Any] = {kind: media}
         if caption is not None:
             extra["caption"] = caption
+            entity = command_entity(caption)
+            if entity is not None:  # Telegram marks a command in a caption as in a text
+                extra["caption_entities"] = [entity]
         return self._add_message(
             extra,
             user_id=user_id,
@@ -178,6 +182,14 @@ def forward_origin(
         chat = {"id": -1001234567890, "type": "channel", "title": channel_title}
         return {"type": "channel", "chat": chat, "message_id": 1, "date": date}
     return None
+
+
+def command_entity(text: str) -> dict[str, Any] | None:
+    """The ``bot_command`` entity of a text or caption that starts with ``/command``."""
+    if not text.startswith("/") or len(text) < 2 or text[1].isspace():
+        return None
+    command = text.split(maxsplit=1)[0]
+    return {"type": "bot_command", "offset": 0, "length": utf16_len(command)}
 
 
 def without_reply(message: dict[str, Any]) -> dict[str, Any]:

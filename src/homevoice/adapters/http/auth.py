@@ -1,4 +1,4 @@
-"""Bearer API keys: when keys are configured, every route but ``/healthz`` needs one."""
+"""Bearer API keys: when keys are configured, every route but ``/healthz`` and the podcast needs one."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from homevoice.adapters.http.errors import error_response
 from homevoice.errors import ConfigError
 
 OPEN_PATHS = frozenset({"/healthz"})
+# Podcast apps cannot send headers: the secret in these paths is the credential, checked by the route.
+OPEN_PREFIXES = ("/podcast/",)
 
 
 def is_loopback(host: str) -> bool:
@@ -39,7 +41,8 @@ class BearerAuth:
         self._keys = [k.encode() for k in keys]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self._keys or scope["path"] in OPEN_PATHS:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not self._keys or path in OPEN_PATHS or path.startswith(OPEN_PREFIXES):
             await self.app(scope, receive, send)
             return
         if self._authorised(scope):

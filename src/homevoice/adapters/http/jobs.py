@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Form, Path, Query
+from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from homevoice.adapters.http.context import HttpContext, http_context
@@ -21,7 +21,9 @@ from homevoice.adapters.http.openai_audio import (
     display_name,
 )
 from homevoice.adapters.http.sse import SSE_HEADERS, sse_event
+from homevoice.audiobooks.document import parse_chapter_range
 from homevoice.errors import HomevoiceError
+from homevoice.jobs.audiobook_workflow import AudiobookJobRequest
 from homevoice.jobs.service import JobState, JobView, TranscriptionJobRequest
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -67,6 +69,44 @@ async def create_transcription_job(
         raise HomevoiceError("The uploaded file is empty.", code="empty_audio")
     name = display_name(file)
     job = await anyio.to_thread.run_sync(lambda: jobs.submit_transcription(audio, name, request))
+    return JSONResponse(job_json(job), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
+
+
+@router.post("/audiobooks", status_code=202)
+async def create_audiobook_job(
+    ctx: Ctx,
+    file: Annotated[UploadFile, File(description="A PDF, EPUB, Markdown or plain-text document.")],
+    voice: Annotated[
+        str | None, Form(description="A voice from /v1/audio/voices; default by the book's language.")
+    ] = None,
+    language: Annotated[
+        str | None, Form(description="ru or en; default: the book's own or detected.")
+    ] = None,
+    speed: Annotated[float, Form(ge=0.25, le=4.0)] = 1.0,
+    response_format: Annotated[
+        Literal["m4b", "mp3", "opus"] | None,
+        Form(description="m4b: one file with chapter marks; mp3 or opus: a file per chapter."),
+    ] = None,
+    chapters: Annotated[str | None, Form(description="Only these chapters, for example `1-3,5`.")] = None,
+) -> JSONResponse:
+    """Queue an audiobook; the finished job's result names the book under ``/v1/audiobooks``."""
+    jobs = ctx.require_jobs()
+    if voice:
+        ctx.app.speech.voice_for(voice, language or "en")  # an unknown voice is a 400 now, not a failed job
+    if chapters:
+        parse_chapter_range(chapters)
+    document = await file.read()
+    if not document:
+        raise HomevoiceError("The uploaded file is empty.", code="empty_document")
+    request = AudiobookJobRequest(
+        voice=voice or None,
+        language=language or None,
+        speed=speed,
+        format=response_format,
+        chapters=chapters or None,
+    )
+    name = display_name(file)
+    job = await anyio.to_thread.run_sync(lambda: jobs.submit_audiobook(document, name, request))
     return JSONResponse(job_json(job), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
 
 

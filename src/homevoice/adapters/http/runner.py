@@ -29,12 +29,21 @@ def run_server(app: App, host: str, port: int) -> None:
     The caller has checked the address with ``check_bind`` (before loading any model).
     """
     settings = app.settings
-    runtime = JobRuntime(settings, app.transcription, listen=settings.jobs.run_workers)
+    audiobooks = app.audiobooks()
+    runtime = JobRuntime(
+        settings,
+        app.transcription,
+        listen=settings.jobs.run_workers,
+        audiobooks=audiobooks,
+        telegram=settings.telegram.token is not None,
+    )
     companions: list[Companion] = []
     if settings.telegram.token is not None:
         from homevoice.adapters.telegram.bot import TelegramBot
 
-        companions.append(TelegramBot(settings.telegram, app.capture(), app.speech, app.commands()))
+        companions.append(
+            TelegramBot(settings.telegram, app.capture(), app.speech, app.commands(), audiobooks=audiobooks)
+        )
     if settings.wyoming.uri is not None:
         from homevoice.adapters.wyoming.server import WyomingServer
 

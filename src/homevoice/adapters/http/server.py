@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from homevoice import __version__
-from homevoice.adapters.http import commands, jobs, models, openai_audio, speech
+from homevoice.adapters.http import audiobooks, commands, jobs, models, openai_audio, podcast, speech
 from homevoice.adapters.http.auth import BearerAuth
 from homevoice.adapters.http.body_limit import BodySizeLimit
 from homevoice.adapters.http.context import HttpContext
@@ -72,12 +72,15 @@ def create_api(app: App, runtime: JobRuntime | None = None, companions: Sequence
         lifespan=lifespan,
     )
     api.state.homevoice = context
+    podcast.redact_access_log()
     install_error_handlers(api)
     api.include_router(openai_audio.router)
     api.include_router(speech.router)
     api.include_router(models.router)
     api.include_router(jobs.router)
     api.include_router(commands.router)
+    api.include_router(audiobooks.router)
+    api.include_router(podcast.router)
 
     @api.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, Any]:

@@ -19,7 +19,8 @@ from homevoice.adapters.telegram.handlers import Handlers, TransientError
 from homevoice.adapters.telegram.messages import seconds
 from homevoice.commands.service import CommandService
 from homevoice.errors import HomevoiceError
-from homevoice.jobs import capture_workflow, reminder_workflow
+from homevoice.jobs import audiobook_workflow, capture_workflow, reminder_workflow
+from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
 from homevoice.settings_capture import TelegramSettings
@@ -60,10 +61,13 @@ class TelegramBot:
         capture: CaptureService,
         speech: SpeechService,
         commands: CommandService | None = None,
+        audiobooks: AudiobookService | None = None,
     ) -> None:
+        """Without ``audiobooks``, ``/read`` answers that reading aloud is not available."""
         self._settings = settings
         self._bot = make_bot(settings)
-        self._handlers = Handlers(self._bot, settings, capture, speech, commands)
+        self._handlers = Handlers(self._bot, settings, capture, speech, commands, audiobooks)
+        self._reads_books = audiobooks is not None
         self._capture = capture
         self._poller: asyncio.Task[None] | None = None
         self._offset: int | None = None
@@ -79,6 +83,8 @@ class TelegramBot:
             capture_workflow.CaptureContext(self._capture, self._handlers.deliver_threadsafe)
         )
         reminder_workflow.binding.bind(self._handlers.remind_threadsafe)
+        if self._reads_books:
+            audiobook_workflow.delivery.bind(self._handlers.deliver_book_threadsafe)
         pending = await asyncio.to_thread(self._capture.pending)
         for key in pending:
             await asyncio.to_thread(capture_workflow.start_capture, key)
@@ -115,6 +121,8 @@ class TelegramBot:
                 await self._bot.get_updates(offset=self._offset, limit=1, timeout=0)
         capture_workflow.binding.unbind()
         reminder_workflow.binding.unbind()
+        if self._reads_books:
+            audiobook_workflow.delivery.unbind()
         with contextlib.suppress(Exception):
             await self._bot.shutdown()
 

@@ -11,16 +11,21 @@ from typing import TypeVar
 
 from telegram import Bot, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, TelegramError
+from telegram.error import TelegramError
 
 from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram.book_delivery import UPLOAD_TIMEOUT_S, BookDelivery
 from homevoice.adapters.telegram.commands import Commands
+from homevoice.adapters.telegram.downloads import FileTooBigError, download
 from homevoice.adapters.telegram.messages import capture_of, command_of, key_of, media_of
+from homevoice.adapters.telegram.reading import Reading, readable_name
+from homevoice.audiobooks.library import BookRecord
 from homevoice.capture.records import CaptureKey, CaptureState
 from homevoice.capture.spool import SpoolError
 from homevoice.capture.store import CaptureStoreError
 from homevoice.commands.service import CommandService
 from homevoice.jobs.capture_workflow import CaptureNotice, start_capture
+from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
 from homevoice.settings_capture import TelegramSettings
@@ -48,12 +53,15 @@ class Handlers:
         capture: CaptureService,
         speech: SpeechService,
         commands: CommandService | None = None,
+        audiobooks: AudiobookService | None = None,
     ) -> None:
         self._bot = bot
         self._settings = settings
         self._allowed = frozenset(settings.allowed_users)
         self._capture = capture
         self._commands = Commands(bot, capture, speech, commands)
+        self._reading = Reading(bot, settings, speech, capture.vault_dir, audiobooks)
+        self._books = None if audiobooks is None else BookDelivery(bot, audiobooks.library.root)
         self._refused: set[int] = set()  # in memory only: nothing of a stranger's is stored
         self._typing: dict[CaptureKey, asyncio.Task[None]] = {}
         self._language_codes: dict[int, str | None] = {}
@@ -67,6 +75,7 @@ class Handlers:
             task.cancel()
         self._typing.clear()
         await self._commands.close()
+        await self._reading.close()
 
     async def handle(self, update: Update) -> None:
         message = update.message or update.edited_message
@@ -84,6 +93,9 @@ class Handlers:
         if command is not None and command.name == "do" and command.argument:
             # Stored and run as a job like any capture, so a command is never lost to a restart.
             await self._capture_message(message, command=command.argument)
+            return
+        if command is not None and command.name == "read":
+            await self._reading.start(message, command.argument)
             return
         if command is not None:
             await self._commands.run(command, message)
@@ -112,26 +124,23 @@ class Handlers:
         code = message.from_user.language_code
         media = media_of(message)
         if media is None and not message.text:
-            await message.reply_text(replies.text("unsupported", code))
+            document = message.document
+            readable = (
+                document is not None and readable_name(document.file_name, document.mime_type) is not None
+            )
+            await message.reply_text(
+                replies.text("unsupported_document" if readable else "unsupported", code)
+            )
             return
         key = key_of(message)
         if await _stored(asyncio.to_thread(self._capture.store.get, key)) is None:
             data: bytes | None = None
             if media is not None:
-                limit = self._settings.max_file_mb * 1_000_000
-                if media.size is not None and media.size > limit:
-                    await self._too_big(message, media.size)
-                    return
+                limit = int(self._settings.max_file_mb * 1_000_000)
                 try:
-                    file = await self._bot.get_file(media.file_id)
-                except BadRequest as err:
-                    if "too big" not in err.message.lower():
-                        raise
-                    await self._too_big(message, media.size)
-                    return
-                data = bytes(await file.download_as_bytearray())
-                if len(data) > limit:
-                    await self._too_big(message, len(data))
+                    data = await download(self._bot, media.file_id, media.size, limit)
+                except FileTooBigError as err:
+                    await self._too_big(message, err.size)
                     return
             language = await _stored(asyncio.to_thread(self._capture.language, message.from_user.id))
             record = capture_of(message, media, language)
@@ -162,6 +171,19 @@ class Handlers:
         message = replies.text("reminder", code, text=text)
         future = asyncio.run_coroutine_threadsafe(self._bot.send_message(chat_id, message), self._loop)
         future.result(DELIVER_TIMEOUT_S)
+
+    def deliver_book_threadsafe(self, chat_id: int, record: BookRecord) -> None:
+        """Called by a ``/read`` audiobook job (a worker thread) when its book is finished."""
+        if self._loop is None or self._loop.is_closed() or self._books is None:
+            raise TransientError("the bot is not running")
+        code = self._language_codes.get(chat_id)
+        work = self._books.deliver(chat_id, record, code)
+        future = asyncio.run_coroutine_threadsafe(work, self._loop)
+        try:
+            future.result(DELIVER_TIMEOUT_S + UPLOAD_TIMEOUT_S * len(record.audio_files))
+        except TimeoutError:
+            future.cancel()  # the job retries; two deliveries at once would send files twice
+            raise
 
     def deliver_threadsafe(self, notice: CaptureNotice) -> None:
         """Called by the capture job (a worker thread): reply on the bot's event loop."""

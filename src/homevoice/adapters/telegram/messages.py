@@ -71,16 +71,26 @@ def _media_of(message: Message) -> MediaFile | None:
     return None
 
 
+CAPTION_COMMANDS = frozenset({"read"})
+"""Commands taken from a file's caption; any other caption is part of the capture."""
+
+
 def command_of(message: Message) -> Command | None:
-    """A leading ``/command`` (with or without ``@botname``) and the rest of the text."""
-    text = message.text or ""
+    """A leading ``/command`` (with or without ``@botname``) and the rest of the text or caption."""
+    if message.text is not None:
+        return _command(message.text)
+    command = _command(message.caption or "")
+    return command if command is not None and command.name in CAPTION_COMMANDS else None
+
+
+def _command(text: str) -> Command | None:
     if not text.startswith("/"):
         return None
-    head, _, rest = text.partition(" ")
+    head, *rest = text.split(maxsplit=1)
     name = head[1:].split("@", 1)[0].lower()
     if not name:
         return None
-    return Command(name, rest.strip())
+    return Command(name, rest[0].strip() if rest else "")
 
 
 def capture_of(message: Message, media: MediaFile | None, language: str | None) -> CaptureRecord:

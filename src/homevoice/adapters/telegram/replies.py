@@ -30,11 +30,16 @@ _TEXTS = {
         "start": "Hello! Send me voice messages, audio, video notes or text: each becomes a note in your vault.\nYour Telegram user id is {user_id}.",
         "help": "Voice, audio, video notes and text become notes in your vault, with the transcript.\n"
         "/lang ru|en|auto: the language of your voice messages\n/say TEXT: I answer with a voice message\n"
-        "/do COMMAND (or a voice message starting with the wake word): notes, reminders, the house\n/help: this text",
+        "/do COMMAND (or a voice message starting with the wake word): notes, reminders, the house\n"
+        "/read: send a PDF, EPUB, Markdown or text file with the caption /read (or reply /read to one), "
+        "or write /read and a note's title: I read it aloud and send the chapters; finished books are also "
+        "in the podcast feed. Options: a chapter range (/read 1-3), voice=NAME, speed=1.2\n/help: this text",
         "lang_set": "Voice messages will be transcribed as: {language}.",
         "lang_usage": "Use /lang ru, /lang en or /lang auto.",
         "say_usage": "Use /say followed by the text to speak.",
         "unsupported": "I keep voice messages, audio, video notes, videos and text; this kind of message is not saved.",
+        "unsupported_document": "This file is not saved as a note. To hear it read aloud, send it again with "
+        "the caption /read, or reply /read to it.",
         "too_big": "This file is {size_mb:.0f} MB; the largest I can fetch is {limit_mb:.0f} MB.",
         "not_transcribed": "Saved to your vault, but not transcribed: {reason}",
         "not_saved": "Sorry, I could not save this message: {reason}. I kept it and will try again.",
@@ -43,17 +48,37 @@ _TEXTS = {
         "do_usage": "Use /do followed by a command, for example /do remind me in 10 minutes to call mum.",
         "no_commands": "Commands are not available on this server.",
         "reminder": "⏰ Reminder: {text}",
+        "read_usage": "Send a PDF, EPUB, Markdown or text file with the caption /read, reply /read to one, "
+        "or write /read and the title of a note. Before the title: a chapter range (1-3), voice=NAME, speed=1.2.",
+        "read_bad_option": "I do not understand “{word}” after /read. "
+        "It takes a chapter range (1-3), voice=NAME and speed=1.2, then a note's title when no file is sent.",
+        "read_unreadable": "I read PDF, EPUB, Markdown and text files aloud; this file is not one of them.",
+        "read_no_note": "There is no note called “{title}” in your vault.",
+        "read_near_notes": "There is no note called “{title}”. Did you mean: {names}?",
+        "read_queued": "📚 Reading “{title}” aloud. I will send the chapters when they are ready.",
+        "read_failed": "Sorry, I cannot read this aloud: {reason}",
+        "read_unavailable": "Reading aloud is not available on this server.",
+        "read_error": "Sorry, something went wrong while queueing this; the server's log has the details.",
+        "read_skipped": "The chapter “{title}” is {size_mb:.0f} MB, over Telegram's {limit_mb:.0f} MB limit "
+        "for bots; listen to it in the podcast feed.",
+        "read_refused": "Telegram refused the chapter “{title}” as too large; listen to it in the podcast feed.",
+        "read_done": "📚 “{title}” is ready: {chapters} chapter(s), {duration}. It is also in your podcast feed.",
     },
     "ru": {
         "refusal": "Это личный бот. Ваш id в Telegram: {user_id}; владелец может добавить его в список разрешённых.",
         "start": "Здравствуйте! Присылайте голосовые, аудио, видеосообщения или текст: каждое станет заметкой в вашем хранилище.\nВаш id в Telegram: {user_id}.",
         "help": "Голосовые, аудио, видеосообщения и текст становятся заметками в хранилище, с расшифровкой.\n"
         "/lang ru|en|auto: язык голосовых сообщений\n/say ТЕКСТ: отвечу голосовым сообщением\n"
-        "/do КОМАНДА (или голосовое, начатое со слова-обращения): заметки, напоминания, дом\n/help: эта справка",
+        "/do КОМАНДА (или голосовое, начатое со слова-обращения): заметки, напоминания, дом\n"
+        "/read: пришлите PDF, EPUB, Markdown или текстовый файл с подписью /read (или ответьте /read на него) "
+        "либо напишите /read и название заметки: я прочитаю вслух и пришлю главы; готовые книги есть и в "
+        "подкасте. Параметры: главы (/read 1-3), voice=ГОЛОС, speed=1.2\n/help: эта справка",
         "lang_set": "Голосовые сообщения будут распознаваться как: {language}.",
         "lang_usage": "Напишите /lang ru, /lang en или /lang auto.",
         "say_usage": "Напишите /say и текст, который нужно произнести.",
         "unsupported": "Я сохраняю голосовые, аудио, видеосообщения, видео и текст; такое сообщение не сохранено.",
+        "unsupported_document": "Этот файл не сохранён как заметка. Чтобы я прочитал его вслух, пришлите его "
+        "снова с подписью /read или ответьте /read на него.",
         "too_big": "Файл весит {size_mb:.0f} МБ; я могу получить не больше {limit_mb:.0f} МБ.",
         "not_transcribed": "Сохранено в хранилище, но не расшифровано: {reason}",
         "not_saved": "Извините, не удалось сохранить сообщение: {reason}. Оно не потеряно, я попробую ещё раз.",
@@ -62,6 +87,21 @@ _TEXTS = {
         "do_usage": "Напишите /do и команду, например /do напомни через 10 минут позвонить маме.",
         "no_commands": "Команды на этом сервере недоступны.",
         "reminder": "⏰ Напоминание: {text}",
+        "read_usage": "Пришлите PDF, EPUB, Markdown или текстовый файл с подписью /read, ответьте /read на такой "
+        "файл или напишите /read и название заметки. Перед названием: главы (1-3), voice=ГОЛОС, speed=1.2.",
+        "read_bad_option": "Не понимаю «{word}» после /read. Можно указать главы (1-3), voice=ГОЛОС и speed=1.2, "
+        "а без файла — название заметки.",
+        "read_unreadable": "Я читаю вслух файлы PDF, EPUB, Markdown и текст; этот файл не из них.",
+        "read_no_note": "В хранилище нет заметки «{title}».",
+        "read_near_notes": "Заметки «{title}» нет. Может быть, вы имели в виду: {names}?",
+        "read_queued": "📚 Читаю вслух «{title}». Пришлю главы, когда они будут готовы.",
+        "read_failed": "Извините, не получается прочитать это вслух: {reason}",
+        "read_unavailable": "Чтение вслух на этом сервере недоступно.",
+        "read_error": "Извините, не удалось поставить чтение в очередь; подробности в журнале сервера.",
+        "read_skipped": "Глава «{title}» весит {size_mb:.0f} МБ, больше предела Telegram для ботов "
+        "({limit_mb:.0f} МБ); послушайте её в подкасте.",
+        "read_refused": "Telegram не принял главу «{title}»: слишком большой файл; послушайте её в подкасте.",
+        "read_done": "📚 Книга «{title}» готова: глав — {chapters}, {duration}. Она есть и в вашем подкасте.",
     },
 }
 
