@@ -117,8 +117,9 @@ def plan_book(
     chosen = speech.voice_for(voice, code)
     engine = _engine_name(chosen)
     chapters: list[ChapterPlan] = []
+    reader = _Reader(speech, code, chosen, engine, speed, pauses)
     for chapter in document.chapters:
-        items = list(_chapter_items(chapter.title, chapter.text, speech, code, chosen, engine, speed, pauses))
+        items = list(reader.chapter(chapter.title, chapter.text))
         if any(isinstance(item, Sentence) for item in items):
             chapters.append(ChapterPlan(chapter.title, tuple(items)))
     if not chapters:
@@ -126,67 +127,58 @@ def plan_book(
     return BookPlan(chosen, engine, code, speed, tuple(chapters))
 
 
-def _chapter_items(
-    title: str,
-    text: str,
-    speech: SpeechService,
-    language: str,
-    voice: str,
-    engine: str,
-    speed: float,
-    pauses: Pauses,
-) -> Iterator[PlanItem]:
-    """The chapter's title, a longer pause, then its paragraphs; pauses shrink with faster speech."""
-    heading = list(_sentences(title, speech, language, voice, engine, speed))
-    yield from heading
-    if heading:
-        yield Silence(pauses.chapter_s / speed)
-    first = True
-    for paragraph in _PARAGRAPHS.split(text):
-        said = list(_paragraph_items(paragraph, speech, language, voice, engine, speed, pauses))
-        if not said:
-            continue
-        if not first:
-            yield Silence(pauses.paragraph_s / speed)
-        first = False
-        yield from said
+@dataclass(frozen=True)
+class _Reader:
+    """How this book is read: its front end, language, voice and speed; pauses shrink with speed."""
 
+    speech: SpeechService
+    language: str
+    voice: str
+    engine: str
+    speed: float
+    pauses: Pauses
 
-def _paragraph_items(
-    paragraph: str,
-    speech: SpeechService,
-    language: str,
-    voice: str,
-    engine: str,
-    speed: float,
-    pauses: Pauses,
-) -> Iterator[PlanItem]:
-    first = True
-    for item in _sentences(paragraph, speech, language, voice, engine, speed):
-        if isinstance(item, Sentence) and not first:
-            yield Silence(pauses.sentence_s / speed)
-        first = False
-        yield item
+    def chapter(self, title: str, text: str) -> Iterator[PlanItem]:
+        """The chapter's title, a longer pause, then its paragraphs."""
+        heading = list(self.sentences(title))
+        yield from heading
+        if heading:
+            yield Silence(self.pauses.chapter_s / self.speed)
+        first = True
+        for paragraph in _PARAGRAPHS.split(text):
+            said = list(self.paragraph(paragraph))
+            if not said:
+                continue
+            if not first:
+                yield Silence(self.pauses.paragraph_s / self.speed)
+            first = False
+            yield from said
 
+    def paragraph(self, text: str) -> Iterator[PlanItem]:
+        first = True
+        for item in self.sentences(text):
+            if isinstance(item, Sentence) and not first:
+                yield Silence(self.pauses.sentence_s / self.speed)
+            first = False
+            yield item
 
-def _sentences(
-    text: str, speech: SpeechService, language: str, voice: str, engine: str, speed: float
-) -> Iterator[PlanItem]:
-    flat = " ".join(text.split())
-    if not flat:
-        return
-    for written in split_sentences(flat, language):
-        try:
-            script = speech.prepare_text(written, language)
-        except HomevoiceError as err:
-            if err.code == "empty_text":
-                continue  # punctuation or symbols only: nothing to say
-            raise
-        for part in script.parts:
-            if isinstance(part, Pause):
-                yield Silence(part.seconds / speed)
-            else:
-                yield Sentence(part.text, sentence_key(engine, voice, speed, part.text), written)
+    def sentences(self, text: str) -> Iterator[PlanItem]:
+        flat = " ".join(text.split())
+        if not flat:
+            return
+        for written in split_sentences(flat, self.language):
+            try:
+                script = self.speech.prepare_text(written, self.language)
+            except HomevoiceError as err:
+                if err.code == "empty_text":
+                    continue  # punctuation or symbols only: nothing to say
+                raise
+            for part in script.parts:
+                if isinstance(part, Pause):
+                    yield Silence(part.seconds / self.speed)
+                else:
+                    key = sentence_key(self.engine, self.voice, self.speed, part.text)
+                    yield Sentence(part.text, key, written)
 
 
 def _engine_name(voice: str) -> str:
