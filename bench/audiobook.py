@@ -19,6 +19,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+# bench/http.py would shadow the standard library's ``http`` (fpdf2 imports it): this folder goes
+# last on sys.path, and the repository root (for the document fixtures) after it.
+sys.path.remove(str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parents[1]))
 
 import argparse
