@@ -178,7 +178,8 @@ def test_a_killed_render_resumes_without_resynthesising_finished_sentences(
     finally:
         os.killpg(first.pid, signal.SIGKILL)  # the CLI and its synthesis processes
         first.wait(timeout=30)
-    finished_before = len(list(cache.rglob("*.wav")))
+    finished = {p: p.stat().st_ino for p in cache.rglob("*.wav")}
+    finished_before = len(finished)
     assert not (tmp_path / "long.m4b").exists()
 
     second = subprocess.run(args, env=env, capture_output=True, text=True, timeout=600, check=False)
@@ -188,6 +189,8 @@ def test_a_killed_render_resumes_without_resynthesising_finished_sentences(
     assert summary["synthesised"] > 0
     assert summary["synthesised"] + summary["cached"] == len(list(cache.rglob("*.wav")))
     assert [title for title, _, _ in read_chapters(tmp_path / "long.m4b")] == ["One", "Two"]
+    # The sentences finished before the kill are the very files written then: none was redone.
+    assert {p: p.stat().st_ino for p in finished} == finished
 
 
 def test_bad_documents_get_clear_errors(tmp_path: Path, models_dir: Path) -> None:
