@@ -27,6 +27,11 @@ class AudiobookSettings(BaseModel):
     loudness_lufs: float = Field(
         -18.0, ge=-40, le=-5, description="Integrated loudness each chapter is normalised to (EBU R128 LUFS)."
     )
+    cache_max_mb: float = Field(
+        5000.0,
+        gt=0,
+        description="Largest size of the sentence audio cache; after each render the least recently used sentences beyond it are deleted (never those of the book just made).",
+    )
     max_document_mb: float = Field(100.0, gt=0, description="Largest document accepted for reading aloud.")
     podcast_secret: SecretStr | None = Field(
         None,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import wave
 from pathlib import Path
 
 import numpy as np
@@ -144,3 +147,33 @@ def test_sentence_cache_round_trip_and_atomic_writes(tmp_path: Path) -> None:
 def test_worker_count() -> None:
     assert worker_count(3) == 3
     assert worker_count(0) >= 1
+
+
+def test_trimming_deletes_the_least_recently_used_but_never_the_book_just_made(tmp_path: Path) -> None:
+    cache = SentenceCache(tmp_path)
+    second = np.zeros(22050, dtype=np.float32)  # about 44 kB as 16-bit WAV
+    keys = [f"{n:02d}" * 32 for n in range(6)]
+    for age, key in enumerate(keys):
+        cache.put(key, second, 22050)
+        os.utime(cache.path(key), (1000 + age, 1000 + age))
+    cache.touch([keys[0]])  # used just now: the newest
+    size = cache.path(keys[0]).stat().st_size
+    removed = cache.trim(3 * size, keep=[keys[1]])
+    assert removed == 3
+    assert [cache.has(k) for k in keys] == [True, True, False, False, False, True]
+    assert cache.trim(10 * size) == 0
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = SentenceCache(tmp_path)
+
+    def full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(wave.Wave_write, "writeframes", full)
+    with pytest.raises(HomevoiceError) as failed:
+        cache.put("ef" * 32, np.zeros(100, dtype=np.float32), 22050)
+    assert failed.value.code == "disk_full" and "delete" in failed.value.message
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

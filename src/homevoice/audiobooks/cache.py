@@ -6,13 +6,18 @@ so a process killed mid-write never leaves a truncated sentence behind for the n
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import tempfile
 import wave
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+
+from homevoice.errors import HomevoiceError
 
 
 class SentenceCache:
@@ -45,9 +50,12 @@ class SentenceCache:
 
     def put(self, key: str, samples: NDArray[np.float32], rate: int) -> None:
         target = self.path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
         pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".wav")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".wav")
+        except OSError as err:
+            raise _storage_error(err, self.root) from err
         try:
             with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as audio:
                 audio.setnchannels(1)
@@ -55,9 +63,51 @@ class SentenceCache:
                 audio.setframerate(rate)
                 audio.writeframes(pcm.tobytes())
             Path(temp).replace(target)
+        except OSError as err:
+            Path(temp).unlink(missing_ok=True)
+            raise _storage_error(err, self.root) from err
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
 
+    def touch(self, keys: Iterable[str]) -> None:
+        """Mark sentences as just used, so trimming keeps them longest."""
+        for key in keys:
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(self.path(key))
+
+    def trim(self, max_bytes: int, keep: Iterable[str] = ()) -> int:
+        """Delete the least recently used sentences until the cache fits ``max_bytes``; ``keep``
+        (the book just rendered) is never deleted. Returns how many files went."""
+        kept = {f"{key}.wav" for key in keep}
+        entries = []
+        total = 0
+        for path in self.root.rglob("*.wav") if self.root.is_dir() else ():
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue  # another render trimmed it
+            total += info.st_size
+            if path.name not in kept:
+                entries.append((info.st_mtime, info.st_size, path))
+        removed = 0
+        for _, size, path in sorted(entries):
+            if total <= max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            removed += 1
+        return removed
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.root.rglob("*.wav")) if self.root.is_dir() else 0
+
+
+def _storage_error(err: OSError, root: Path) -> HomevoiceError:
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return HomevoiceError(
+            f"The disk holding {root} is full: free some space, or delete that folder (the sentence "
+            "cache), then render again; what was finished is kept.",
+            code="disk_full",
+        )
+    return HomevoiceError(f"Cannot write the sentence cache in {root}: {err.strerror}.", code="storage_error")

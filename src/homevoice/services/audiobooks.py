@@ -182,6 +182,11 @@ class AudiobookService:
                 progress(RenderProgress(share, characters, characters, None))
 
         book = assemble(document, plan, self.cache, out_dir, options, on_chapter=chapter_done)
+        keys = [s.key for s in plan.unique_sentences()]
+        self.cache.touch(keys)
+        removed = self.cache.trim(int(settings.cache_max_mb * 1_000_000), keep=keys)
+        if removed:
+            log.info("audiobook cache: %d least recently used sentence(s) deleted", removed)
         return BookRecord(
             id=book_id,
             title=document.title,

@@ -50,6 +50,7 @@ _STATUS_BY_CODE: dict[str, int] = {
     "model_in_use": 409,
     "job_finished": 409,
     "busy": 429,
+    "disk_full": 507,
     "missing_extra": 501,
     "homeassistant_unavailable": 502,
     "llm_unavailable": 502,
