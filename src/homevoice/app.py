@@ -24,6 +24,7 @@ from homevoice.settings import Settings
 
 if TYPE_CHECKING:
     from homevoice.commands.service import CommandService
+    from homevoice.services.knowledge import KnowledgeService
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ class App:
     _capture: CaptureService | None = field(default=None, init=False)
     _commands: CommandService | None = field(default=None, init=False)
     _audiobooks: AudiobookService | None = field(default=None, init=False)
+    _knowledge: KnowledgeService | None = field(default=None, init=False)
 
     def capture(self) -> CaptureService:
         """Captures into the vault; their database and spool are opened on first use."""
@@ -82,6 +84,14 @@ class App:
             self._audiobooks = AudiobookService(self.settings, self.speech, self.audiobook_library())
         return self._audiobooks
 
+    def knowledge(self) -> KnowledgeService:
+        """Search and answers over the vault; the embedder and the index open on first use."""
+        if self._knowledge is None:
+            from homevoice.services.knowledge_build import build_knowledge
+
+            self._knowledge = build_knowledge(self.settings)
+        return self._knowledge
+
     def close(self) -> None:
         self.stt_models.close()
         self.voices.close()
@@ -89,6 +99,8 @@ class App:
             self._audiobooks.close()
         if self._capture is not None:
             self._capture.store.close()
+        if self._knowledge is not None:
+            self._knowledge.close()
 
 
 def build_app(settings: Settings) -> App:

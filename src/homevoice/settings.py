@@ -22,6 +22,7 @@ from pydantic_settings import (
 
 from homevoice.errors import ConfigError
 from homevoice.settings_audiobooks import AudiobookSettings
+from homevoice.settings_knowledge import RagSettings
 from homevoice.settings_capture import TelegramSettings, VaultSettings
 from homevoice.settings_integrations import (
     CommandsSettings,
@@ -198,6 +199,7 @@ class Settings(BaseSettings):
     homeassistant: HomeAssistantSettings = Field(default_factory=HomeAssistantSettings)  # type: ignore[arg-type]
     llm: LlmSettings = Field(default_factory=LlmSettings)  # type: ignore[arg-type]
     audiobooks: AudiobookSettings = Field(default_factory=AudiobookSettings)  # type: ignore[arg-type]
+    rag: RagSettings = Field(default_factory=RagSettings)  # type: ignore[arg-type]
     webhooks: list[WebhookSettings] = Field(
         default_factory=list,
         description='Outgoing webhooks as JSON, for example `[{"url": "http://127.0.0.1:5678/webhook/notes", "events": ["note.created"], "secret": "s3cret"}]`. Deliveries are durable and retried with backoff.',
@@ -215,6 +217,11 @@ class Settings(BaseSettings):
     def audiobooks_dir(self) -> Path:
         """Finished audiobooks (one folder each) and the sentence audio cache."""
         return self.data_dir / "audiobooks"
+
+    @property
+    def knowledge_dir(self) -> Path:
+        """The search index: passages and keywords (SQLite) and, by default, vectors (Milvus Lite)."""
+        return self.data_dir / "knowledge"
 
     @property
     def vault_dir(self) -> Path:

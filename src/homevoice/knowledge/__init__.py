@@ -1,0 +1,1 @@
+"""Search and answers over the vault: indexing, hybrid retrieval, LLM answers and expanded notes."""
