@@ -42,6 +42,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/capture.py
 	$(BIN)/python bench/wyoming.py
 	$(BIN)/python bench/audiobook.py
+	$(BIN)/python bench/rag.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md

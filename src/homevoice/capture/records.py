@@ -26,6 +26,8 @@ class CaptureState(StrEnum):
     """Its note is in the vault."""
     COMMAND = "command"
     """It began with a wake phrase: a command, carried out instead of noted."""
+    QUESTION = "question"
+    """A question for the notes ("ask …", or captioned /ask): answered, not noted."""
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS preferences (
     language TEXT
 );
 """
+_PREFERENCE_COLUMNS = {"voice_replies": "INTEGER NOT NULL DEFAULT 0"}
+"""Added after the first release: a database made before gets them on open."""
 _COLUMNS = [f.name for f in fields(CaptureRecord) if f.name != "key"]
 
 
@@ -59,6 +61,7 @@ class CaptureStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            self._add_missing_columns()
         except (OSError, sqlite3.Error) as err:
             raise CaptureStoreError(
                 f"Cannot open the capture database {path}: {err}; check that the data dir is writable."
@@ -68,6 +71,12 @@ class CaptureStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+    def _add_missing_columns(self) -> None:
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(preferences)")}
+        for name, declaration in _PREFERENCE_COLUMNS.items():
+            if name not in present:
+                self._db.execute(f"ALTER TABLE preferences ADD COLUMN {name} {declaration}")
 
     def add(self, record: CaptureRecord) -> bool:
         """Store a new capture; False when this message is already stored."""
@@ -89,8 +98,8 @@ class CaptureStore:
     def pending(self) -> list[CaptureRecord]:
         with self._lock:
             rows = self._db.execute(
-                f"SELECT chat_id, message_id, {', '.join(_COLUMNS)} FROM captures WHERE state IN (?, ?) ORDER BY sent_at",
-                (CaptureState.PENDING.value, CaptureState.COMMAND.value),
+                f"SELECT chat_id, message_id, {', '.join(_COLUMNS)} FROM captures WHERE state IN (?, ?, ?) ORDER BY sent_at",
+                (CaptureState.PENDING.value, CaptureState.COMMAND.value, CaptureState.QUESTION.value),
             ).fetchall()
         return [_record(row) for row in rows]
 
@@ -117,6 +126,22 @@ class CaptureStore:
                 "INSERT INTO preferences (user_id, language) VALUES (?, ?) "
                 "ON CONFLICT (user_id) DO UPDATE SET language=excluded.language",
                 (user_id, language),
+            )
+
+    def voice_replies(self, user_id: int) -> bool:
+        """Whether answers to this person also come as voice messages (``/voice on``)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT voice_replies FROM preferences WHERE user_id=?", (user_id,)
+            ).fetchone()
+        return bool(row[0]) if row else False
+
+    def set_voice_replies(self, user_id: int, on: bool) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO preferences (user_id, voice_replies) VALUES (?, ?) "
+                "ON CONFLICT (user_id) DO UPDATE SET voice_replies=excluded.voice_replies",
+                (user_id, int(on)),
             )
 
     @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from homevoice.cli import audiobook, jobs, models, say, serve, settings_cmd, transcribe, worker
+from homevoice.cli import audiobook, jobs, knowledge, models, say, serve, settings_cmd, transcribe, worker
 from homevoice.cli.context import CliState
 from homevoice.logging import configure_logging
 
@@ -23,6 +23,10 @@ app.command("say")(say.say)
 app.command("audiobook")(audiobook.audiobook)
 app.command("serve")(serve.serve)
 app.command("worker")(worker.worker)
+app.command("index")(knowledge.index)
+app.command("search")(knowledge.search)
+app.command("ask")(knowledge.ask)
+app.command("expand")(knowledge.expand)
 app.add_typer(models.app, name="models")
 app.add_typer(settings_cmd.app, name="config")
 app.add_typer(jobs.app, name="jobs")

@@ -8,13 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homevoice.commands.intents import Action, Intent
-from homevoice.commands.notes import find_by_title, search
+from homevoice.commands.notes import NoteHit, find_by_title, search
 from homevoice.engines.llm.base import ChatModel
 from homevoice.errors import HomevoiceError
 from homevoice.integrations.homeassistant import HomeAssistant
+from homevoice.knowledge.links import spoken
+from homevoice.knowledge.model import KnowledgeError
 from homevoice.vault.daily import append_to_daily_note
 from homevoice.vault.frontmatter import render_note
 from homevoice.vault.names import note_filename, title_from_text
@@ -25,6 +27,9 @@ log = logging.getLogger(__name__)
 
 DAILY_HEADING = "Notes"
 MAX_READ_CHARS = 3000
+
+if TYPE_CHECKING:
+    from homevoice.services.knowledge import KnowledgeService
 
 Scheduler = Callable[[int, str, float, str | None], str]
 """Schedule a reminder (chat id, text, seconds, idempotency key); returns its id."""
@@ -48,6 +53,8 @@ class Actions:
     llm: ChatModel | None
     schedule: Scheduler | None
     now: Callable[[], datetime] = field(default=lambda: datetime.now().astimezone())
+    knowledge: Callable[[], KnowledgeService] | None = None
+    """The vault's search index and LLM answers; without it, notes are searched by their words."""
 
     def run(
         self,
@@ -81,7 +88,7 @@ class Actions:
             case Action.APPEND_TODAY:
                 return self._append_today(str(slots["text"]), ru)
             case Action.SEARCH_NOTES:
-                hits = search(self.vault, str(slots["query"]))
+                hits = self._find(str(slots["query"]))
                 titles = [h.title for h in hits]
                 if not hits:
                     return ActionResult(
@@ -139,8 +146,27 @@ class Actions:
             Action.APPEND_TODAY, "done", "Добавила." if ru else "Added to today's note.", {"note": path}
         )
 
+    def _find(self, query: str, limit: int = 5) -> list[NoteHit]:
+        if self.knowledge is not None:
+            try:
+                passages = self.knowledge().search(query, limit)
+                if passages:  # else the note may be newer than the last refresh: words still find it
+                    return [NoteHit(p.path, p.title, p.score, p.text) for p in passages]
+            except KnowledgeError as err:  # the index is busy or broken: words still find notes
+                log.warning("note search without the index: %s", err.code)
+        return search(self.vault, query, limit=limit)
+
     def _ask(self, question: str, ru: bool) -> ActionResult:
-        hits = search(self.vault, question, limit=3)
+        if self.knowledge is not None and self.llm is not None:
+            try:
+                answer = self.knowledge().ask(question)
+            except KnowledgeError as err:
+                log.warning("answer without the index: %s", err.code)
+            else:
+                if answer.citations:  # else the answer may be in a note newer than the last refresh
+                    sources = list(dict.fromkeys(p.path for p in answer.citations))
+                    return ActionResult(Action.ASK_NOTES, "done", spoken(answer.text), {"sources": sources})
+        hits = self._find(question, limit=3)
         sources = [h.path for h in hits]
         if self.llm is None:
             if not hits:

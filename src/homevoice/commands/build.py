@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from homevoice.commands.actions import Actions
 from homevoice.commands.service import CommandService, Publish
 from homevoice.engines.llm.openai_chat import chat_model
 from homevoice.integrations.homeassistant import HomeAssistant
 from homevoice.jobs.reminder_workflow import schedule_reminder
+from homevoice.services.knowledge import KnowledgeService
 from homevoice.services.speech import SpeechService
 from homevoice.services.transcription import TranscriptionService
 from homevoice.settings import Settings
@@ -17,6 +20,7 @@ def build_commands(
     transcription: TranscriptionService,
     speech: SpeechService,
     publish: Publish | None = None,
+    knowledge: Callable[[], KnowledgeService] | None = None,
 ) -> CommandService:
     llm = chat_model(settings.llm)
     home = HomeAssistant(settings.homeassistant) if settings.homeassistant.url else None
@@ -28,6 +32,7 @@ def build_commands(
         home=home,
         llm=llm,
         schedule=schedule_reminder if telegram_on else None,
+        knowledge=knowledge,
     )
     # Commands from the API or Wyoming have no chat: their reminders go to the first allowed user.
     owner = settings.telegram.allowed_users[0] if settings.telegram.allowed_users else None

@@ -46,6 +46,8 @@ class CaptureNotice:
     """A transcription problem (the note exists) or, with ``note_path`` None, why nothing was saved."""
     command: str | None = None
     """A spoken command to carry out instead of a note."""
+    question: str | None = None
+    """A question for the notes, to be answered instead of noted ("" when it was not heard)."""
 
 
 Notifier = Callable[[CaptureNotice], None]
@@ -72,9 +74,10 @@ def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
             "language": outcome.language,
             "error": outcome.error,
             "command": outcome.command,
+            "question": outcome.question,
         }
     )
-    if outcome.command is not None:
+    if outcome.command is not None or outcome.question is not None:
         finish_command_step(chat_id, message_id)
     _note_created(chat_id, message_id, outcome)
     return {"note_path": outcome.note_path}
@@ -82,7 +85,7 @@ def capture_workflow(chat_id: int, message_id: int) -> dict[str, Any]:
 
 @DBOS.step(name="homevoice.finish_command")
 def finish_command_step(chat_id: int, message_id: int) -> None:
-    """A command carried out is done: a restart must not look at it again."""
+    """A command carried out (or a question handed over) is done: a restart must not look at it again."""
     binding.get().capture.finish_command(CaptureKey(chat_id, message_id))
 
 
@@ -126,8 +129,8 @@ def _note_created(chat_id: int, message_id: int, outcome: CaptureOutcome) -> Non
     webhooks = webhook_workflow.publisher()
     if webhooks is None or not webhooks.subscribed("note.created"):
         return
-    if not outcome.note_path or outcome.command is not None:
-        return  # a spoken command writes no note
+    if not outcome.note_path or outcome.command is not None or outcome.question is not None:
+        return  # a spoken command or question writes no note
     publish_note_step(
         {
             "chat_id": chat_id,

@@ -12,6 +12,11 @@ AUDIOBOOK_QUEUE = "audiobooks"
 TELEGRAM_QUEUE = "telegram"
 """Work that needs the Telegram bot (sending finished audiobooks): only the process running it
 listens here."""
+KNOWLEDGE_QUEUE = "knowledge"
+"""Index refreshes and the daily expand: only the process that serves search listens here, since
+Milvus Lite lets one process at a time open the index."""
+KNOWLEDGE_CONCURRENCY = 2
+"""A refresh and an expand may run side by side; each keeps to one at a time by itself."""
 CUSTOM = "custom"
 """The queue for models given as a folder path rather than a catalog name."""
 
@@ -26,9 +31,15 @@ def all_queue_names() -> list[str]:
     return [PREFIX + spec.name for spec in CATALOG] + [PREFIX + CUSTOM]
 
 
-def worker_queue_names(*, telegram: bool) -> list[str]:
-    """The queues a worker takes jobs from; ``telegram`` when this process runs the bot."""
-    return [*all_queue_names(), AUDIOBOOK_QUEUE, *([TELEGRAM_QUEUE] if telegram else [])]
+def worker_queue_names(*, telegram: bool, knowledge: bool = False) -> list[str]:
+    """The queues a worker takes jobs from; ``telegram`` when this process runs the bot,
+    ``knowledge`` when it serves search (``homevoice serve``)."""
+    return [*all_queue_names(), AUDIOBOOK_QUEUE, *own_queue_names(telegram=telegram, knowledge=knowledge)]
+
+
+def own_queue_names(*, telegram: bool, knowledge: bool) -> list[str]:
+    """The queues of work that only this process can do, taken even when it runs no other jobs."""
+    return [*([TELEGRAM_QUEUE] if telegram else []), *([KNOWLEDGE_QUEUE] if knowledge else [])]
 
 
 def register_queues(worker_concurrency: int, *, overwrite: bool) -> None:
@@ -43,7 +54,11 @@ def register_queues(worker_concurrency: int, *, overwrite: bool) -> None:
             worker_concurrency=worker_concurrency,
             on_conflict="always_update" if overwrite else "never_update",
         )
-    for name in (AUDIOBOOK_QUEUE, TELEGRAM_QUEUE):
+    for name, concurrency in (
+        (AUDIOBOOK_QUEUE, 1),
+        (TELEGRAM_QUEUE, 1),
+        (KNOWLEDGE_QUEUE, KNOWLEDGE_CONCURRENCY),
+    ):
         DBOS.register_queue(
-            name, worker_concurrency=1, on_conflict="always_update" if overwrite else "never_update"
+            name, worker_concurrency=concurrency, on_conflict="always_update" if overwrite else "never_update"
         )

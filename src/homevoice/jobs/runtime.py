@@ -14,10 +14,11 @@ from dbos import DBOS
 from dbos._utils import GlobalParams
 
 from homevoice.errors import HomevoiceError, JobError
-from homevoice.jobs import audiobook_workflow, webhook_workflow, workflows
+from homevoice.jobs import audiobook_workflow, expand_workflow, index_workflow, webhook_workflow, workflows
 from homevoice.jobs.audio_store import DATABASE_UNAVAILABLE, AudioStore, database_error_reason, redacted
 from homevoice.jobs.config import database_url, dbos_config, held_dbos_logs, route_dbos_logs
-from homevoice.jobs.queues import TELEGRAM_QUEUE, register_queues, worker_queue_names
+from homevoice.jobs.knowledge_work import KnowledgeWork
+from homevoice.jobs.queues import own_queue_names, register_queues, worker_queue_names
 from homevoice.jobs.service import JobService
 from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.transcription import TranscriptionService
@@ -42,14 +43,18 @@ class JobRuntime:
         listen: bool,
         audiobooks: AudiobookService | None = None,
         telegram: bool = False,
+        knowledge: KnowledgeWork | None = None,
     ) -> None:
         """With ``audiobooks``, this process also renders audiobook jobs; ``telegram``: it runs the
-        bot, so it also takes the work that needs it (queued even when it runs no other jobs)."""
+        bot, so it also takes the work that needs it (queued even when it runs no other jobs);
+        ``knowledge``: it serves search, so it also runs index refreshes and the daily expand
+        (likewise: only this process may open the index)."""
         self._settings = settings
         self._transcription = transcription
         self._listen = listen
         self._audiobooks = audiobooks
         self._telegram = telegram
+        self._knowledge = knowledge
         self._audiobook_context: audiobook_workflow.AudiobookContext | None = None
         self._store: AudioStore | None = None
         self._context: workflows.WorkerContext | None = None
@@ -83,9 +88,13 @@ class JobRuntime:
             self._context.stopping.set()
         if self._audiobook_context is not None:
             self._audiobook_context.stopping.set()
+        if self._knowledge is not None:
+            self._knowledge.stopping.set()
         try:
             workflows.unbind()
             audiobook_workflow.binding.unbind()
+            index_workflow.binding.unbind()
+            expand_workflow.binding.unbind()
             webhook_workflow.unbind()
             DBOS.destroy()
             if self._store is not None:
@@ -108,13 +117,15 @@ class JobRuntime:
                 vault_name=self._settings.vault_dir.name,
             )
         )
+        expand = self._bind_knowledge()
         try:
             with held_dbos_logs():
                 DBOS(config=dbos_config(self._settings, listen=self._listen))
-                if not self._listen:
-                    DBOS.listen_queues([TELEGRAM_QUEUE] if self._telegram else [])
-                elif not self._telegram:
-                    DBOS.listen_queues(worker_queue_names(telegram=False))
+                serves_search = self._knowledge is not None
+                if self._listen:
+                    DBOS.listen_queues(worker_queue_names(telegram=self._telegram, knowledge=serves_search))
+                else:
+                    DBOS.listen_queues(own_queue_names(telegram=self._telegram, knowledge=serves_search))
                 DBOS.launch()
                 register_queues(self._settings.jobs.concurrency_per_model, overwrite=self._listen)
             self._store = AudioStore(url)
@@ -137,10 +148,33 @@ class JobRuntime:
         if self._audiobooks is not None:
             self._audiobook_context = audiobook_workflow.AudiobookContext(self._audiobooks, self._store)
             audiobook_workflow.binding.bind(self._audiobook_context)
+        if expand is not None:
+            try:
+                expand_workflow.schedule_daily_expand(expand)
+            except Exception as err:  # the server is useful without it; the next start tries again
+                log.warning("expand: cannot schedule the daily run: %s", database_error_reason(err))
         log.info(
             "jobs: %s on %s as %s",
             "running jobs" if self._listen else "queueing only",
             redacted(url),
             GlobalParams.executor_id,
         )
-        return JobService(self._transcription, self._store, self._settings.jobs.max_queued_per_model)
+        return JobService(
+            self._transcription,
+            self._store,
+            self._settings.jobs.max_queued_per_model,
+            index_model=self._settings.rag.embedder if self._knowledge is not None else None,
+        )
+
+    def _bind_knowledge(self) -> expand_workflow.DailyExpand | None:
+        """Before the launch: DBOS resumes an unfinished refresh or expand as it launches."""
+        if self._knowledge is None:
+            return None
+        self._knowledge.stopping.clear()
+        index_workflow.binding.bind(self._knowledge)
+        rag = self._settings.rag
+        expand = expand_workflow.DailyExpand(
+            self._knowledge, rag, expand_workflow.vault_zone(self._settings.vault.timezone)
+        )
+        expand_workflow.binding.bind(expand)
+        return expand

@@ -18,6 +18,7 @@ from homevoice.jobs.audiobook_workflow import (
     AudiobookJobRequest,
     enqueue_audiobook,
 )
+from homevoice.jobs.index_workflow import INDEX_WORKFLOW, enqueue_index
 from homevoice.jobs.queues import queue_name
 from homevoice.jobs.views import JobState, JobView, TranscriptionJobRequest, error_view, job_state
 from homevoice.jobs.workflows import PROGRESS_EVENT, WORKFLOW_NAME, transcription_workflow
@@ -28,15 +29,25 @@ __all__ = ["JobService", "JobState", "JobView", "TranscriptionJobRequest"]
 log = logging.getLogger(__name__)
 
 KIND_TRANSCRIPTION = "transcription"
-JOB_WORKFLOWS = (WORKFLOW_NAME, AUDIOBOOK_WORKFLOW)
+JOB_WORKFLOWS = (WORKFLOW_NAME, AUDIOBOOK_WORKFLOW, INDEX_WORKFLOW)
 MAX_LIST = 1000
 
 
 class JobService:
-    def __init__(self, transcription: TranscriptionService, store: AudioStore, max_queued: int = 100) -> None:
+    def __init__(
+        self,
+        transcription: TranscriptionService,
+        store: AudioStore,
+        max_queued: int = 100,
+        *,
+        index_model: str | None = None,
+    ) -> None:
+        """``index_model``: the embedder's name when this process serves search (and so refreshes
+        the index); None elsewhere."""
         self._transcription = transcription
         self._store = store
         self._max_queued = max_queued
+        self._index_model = index_model
 
     def submit_transcription(self, audio: bytes, filename: str, request: TranscriptionJobRequest) -> JobView:
         """Queue a transcription on its model's queue; durable in the jobs database before returning."""
@@ -72,6 +83,24 @@ class JobService:
                 f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
             ) from err
         log.info("job %s queued: audiobook (%d bytes)", job_id, len(document))
+        return self.get(job_id)
+
+    def submit_index(self) -> JobView:
+        """Queue a refresh of the search index, or return the one already queued or running."""
+        if self._index_model is None:
+            raise JobError(
+                "The index is refreshed by the process that serves search (homevoice serve), not this one.",
+                code="jobs_unavailable",
+            )
+        try:
+            job_id = enqueue_index(self._index_model)
+        except HomevoiceError:
+            raise
+        except Exception as err:
+            raise JobError(
+                f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
+            ) from err
+        log.info("job %s: index refresh", job_id)
         return self.get(job_id)
 
     def get(self, job_id: str) -> JobView:

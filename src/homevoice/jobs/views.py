@@ -21,7 +21,7 @@ class JobState(StrEnum):
 class JobView:
     id: str
     kind: str
-    """What the job does: ``transcription`` or ``audiobook``."""
+    """What the job does: ``transcription``, ``audiobook`` or ``index``."""
     state: JobState
     progress: float
     """Share of the work done, 0..1."""
@@ -30,7 +30,9 @@ class JobView:
     """Unix seconds."""
     result: dict[str, Any] | None
     """For transcriptions: ``formats.transcript.verbose_json(transcript, task)``; for audiobooks:
-    ``{"audiobook": BookRecord JSON, "synthesised": n, "cached": n}``."""
+    ``{"audiobook": BookRecord JSON, "synthesised": n, "cached": n}``; for index refreshes: the
+    ``IndexReport`` (``added``, ``updated``, ``removed``, ``unchanged``, ``failed``, ``chunks``,
+    ``embedded``, ``seconds``)."""
     error: dict[str, str] | None
     """``{"code": ..., "message": ...}`` with the codes of ``HomevoiceError``."""
     eta_s: float | None = None

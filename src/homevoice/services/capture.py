@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from zoneinfo import ZoneInfo
 
 from homevoice.capture.note import FALLBACK_TITLES, Heard, is_note_of, media_suffix, note_markdown
+from homevoice.capture.questions import ask_caption, question_after_ask_word
 from homevoice.capture.records import CaptureKey, CaptureKind, CaptureRecord, CaptureState
 from homevoice.capture.spool import Spool
 from homevoice.capture.store import CaptureStore
@@ -41,6 +42,9 @@ class CaptureOutcome:
     """Why the media has no transcript; the note exists all the same."""
     command: str | None = None
     """The words after a wake phrase: to be carried out, with no note written."""
+    question: str | None = None
+    """A question for the notes ("ask …", or a voice message captioned /ask): answered, not noted;
+    "" when the caption asked but nothing could be heard."""
 
 
 class CaptureService:
@@ -94,6 +98,8 @@ class CaptureService:
             return CaptureOutcome(key, record.note_path or "", "", record.language, None)
         if record.state is CaptureState.COMMAND:
             return CaptureOutcome(key, "", "", record.language, None, command=record.text)
+        if record.state is CaptureState.QUESTION:
+            return CaptureOutcome(key, "", "", record.language, None, question=record.text)
         media = self._media(record)
         heard = self._hear(record, media) if record.kind.has_media else None
         command = command_after_wake_phrase(heard.text, self._wake_phrases) if heard else None
@@ -105,6 +111,13 @@ class CaptureService:
             return CaptureOutcome(
                 key, "", heard.text if heard else "", heard.language if heard else None, None, command
             )
+        question = question_of(record, heard)
+        if question is not None and heard is not None:
+            if record.spool_name is not None:
+                self._spool.remove(record.spool_name)
+            self._store.update(record, state=CaptureState.QUESTION, text=question, spool_name=None)
+            log.info("capture %s is a question", key.workflow_id)
+            return CaptureOutcome(key, "", heard.text, heard.language, heard.error, question=question)
         created = self._local(record.sent_at)
         layout = VaultLayout.read(self._vault_dir)
         if record.note_path is None:
@@ -148,9 +161,16 @@ class CaptureService:
     def set_language(self, user_id: int, language: str | None) -> None:
         self._store.set_language(user_id, language)
 
+    def voice_replies(self, user_id: int) -> bool:
+        return self._store.voice_replies(user_id)
+
+    def set_voice_replies(self, user_id: int, on: bool) -> None:
+        self._store.set_voice_replies(user_id, on)
+
     def finish_command(self, key: CaptureKey) -> None:
+        """A command carried out, or a question handed to the bot: not to be looked at again."""
         record = self._store.get(key)
-        if record is not None and record.state is CaptureState.COMMAND:
+        if record is not None and record.state in (CaptureState.COMMAND, CaptureState.QUESTION):
             self._store.update(record, state=CaptureState.SAVED)
 
     def pending(self) -> list[CaptureKey]:
@@ -242,6 +262,16 @@ class CaptureService:
     def _local(self, sent_at: float) -> datetime:
         moment = datetime.fromtimestamp(sent_at, UTC)
         return moment.astimezone(self._zone) if self._zone else moment.astimezone()
+
+
+def question_of(record: CaptureRecord, heard: Heard | None) -> str | None:
+    """The question a voice message asks, by its caption or its first word; None for a note."""
+    if record.kind is not CaptureKind.VOICE or heard is None:
+        return None
+    asked = ask_caption(record.text) if record.text else None
+    if asked is not None:
+        return " ".join(part for part in (asked, heard.text) if part)
+    return question_after_ask_word(heard.text)
 
 
 def command_after_wake_phrase(text: str, wake_phrases: list[str]) -> str | None:

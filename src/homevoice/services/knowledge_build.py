@@ -11,5 +11,7 @@ from homevoice.settings import Settings
 def build_knowledge(settings: Settings) -> KnowledgeService:
     if settings.vault.path is None:
         settings.vault_dir.mkdir(parents=True, exist_ok=True)
-    index = KnowledgeIndex(settings.rag, settings.vault_dir, settings.knowledge_dir, load_embedder(settings.rag))
-    return KnowledgeService(settings, index)
+    embedder = load_embedder(settings.rag)
+    index = KnowledgeIndex(settings.rag, settings.vault_dir, settings.knowledge_dir, embedder)
+    # The same embedder groups notes by topic when expanding them.
+    return KnowledgeService(settings, index, embedder=embedder)

@@ -55,6 +55,12 @@ _STATUS_BY_CODE: dict[str, int] = {
     "homeassistant_unavailable": 502,
     "llm_unavailable": 502,
     "llm_bad_reply": 502,
+    "empty_query": 400,
+    "llm_not_configured": 503,
+    "index_busy": 503,
+    "jobs_unavailable": 503,
+    "index_unavailable": 503,
+    "embeddings_unavailable": 503,
 }
 
 

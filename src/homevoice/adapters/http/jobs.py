@@ -110,6 +110,15 @@ async def create_audiobook_job(
     return JSONResponse(job_json(job), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
 
 
+@router.post("/index", status_code=202)
+async def create_index_job(ctx: Ctx) -> JSONResponse:
+    """Bring the search index up to date with the vault; while a refresh is queued or running,
+    that job is returned instead of a second one. The result counts what changed."""
+    jobs = ctx.require_jobs()
+    job = await anyio.to_thread.run_sync(jobs.submit_index)
+    return JSONResponse(job_json(job), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
+
+
 @router.get("")
 async def list_jobs(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     jobs = ctx.require_jobs()

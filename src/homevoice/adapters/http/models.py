@@ -1,4 +1,5 @@
-"""``/v1/models``: what this server can transcribe with, and loading or unloading models."""
+"""``/v1/models``: what this server can transcribe with (and chat with the vault as), and loading or
+unloading models."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from homevoice.adapters.http.context import HttpContext, http_context
 from homevoice.engines.assets import installed_dir
 from homevoice.engines.catalog import CATALOG, ModelSpec, find_model
 from homevoice.errors import HomevoiceError
+from homevoice.services.knowledge import RAG_MODEL
 
 OPENAI_ALIAS = "whisper-1"
 
@@ -55,17 +57,33 @@ def _lookup(ctx: HttpContext, model_id: str) -> ModelSpec:
     return spec
 
 
+def _rag_object(ctx: HttpContext) -> dict[str, Any]:
+    """The chat model that answers from the vault (``/v1/chat/completions``), for Open WebUI's list."""
+    return {
+        "id": RAG_MODEL,
+        "object": "model",
+        "created": 0,
+        "owned_by": "homevoice",
+        "task": "chat",
+        "engine": "rag",
+        "llm": ctx.app.settings.llm.model if ctx.app.settings.llm.base_url else None,
+    }
+
+
 @router.get("")
 async def list_models(ctx: Ctx) -> dict[str, Any]:
     data = [_model_object(ctx, spec) for spec in _installed(ctx)]
     default = find_model(ctx.app.settings.stt.model)
     if default is not None and installed_dir(default, ctx.app.settings.models_dir) is not None:
         data.append(_model_object(ctx, default, OPENAI_ALIAS))
+    data.append(_rag_object(ctx))
     return {"object": "list", "data": data}
 
 
 @router.get("/{model_id}")
 async def get_model(ctx: Ctx, model_id: ModelId) -> dict[str, Any]:
+    if model_id == RAG_MODEL:
+        return _rag_object(ctx)
     spec = _lookup(ctx, model_id)
     return _model_object(ctx, spec, model_id)
 

@@ -10,6 +10,7 @@ import uvicorn
 
 from homevoice.adapters.http.server import Companion, create_api
 from homevoice.app import App
+from homevoice.jobs.knowledge_work import KnowledgeWork, PeriodicRefresh
 from homevoice.jobs.runtime import JobRuntime
 
 log = logging.getLogger(__name__)
@@ -30,19 +31,31 @@ def run_server(app: App, host: str, port: int) -> None:
     """
     settings = app.settings
     audiobooks = app.audiobooks()
+    # Search is served here, so the index is refreshed here too, even with run_workers off.
+    knowledge = KnowledgeWork(app.knowledge)
     runtime = JobRuntime(
         settings,
         app.transcription,
         listen=settings.jobs.run_workers,
         audiobooks=audiobooks,
         telegram=settings.telegram.token is not None,
+        knowledge=knowledge,
     )
     companions: list[Companion] = []
+    if settings.rag.refresh_s > 0:
+        companions.append(PeriodicRefresh(knowledge, settings.rag.refresh_s))
     if settings.telegram.token is not None:
         from homevoice.adapters.telegram.bot import TelegramBot
 
         companions.append(
-            TelegramBot(settings.telegram, app.capture(), app.speech, app.commands(), audiobooks=audiobooks)
+            TelegramBot(
+                settings.telegram,
+                app.capture(),
+                app.speech,
+                app.commands(),
+                audiobooks=audiobooks,
+                knowledge=app.knowledge,
+            )
         )
     if settings.wyoming.uri is not None:
         from homevoice.adapters.wyoming.server import WyomingServer

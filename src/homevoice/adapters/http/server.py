@@ -13,7 +13,17 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from homevoice import __version__
-from homevoice.adapters.http import audiobooks, commands, jobs, models, openai_audio, podcast, speech
+from homevoice.adapters.http import (
+    audiobooks,
+    commands,
+    jobs,
+    knowledge,
+    models,
+    openai_audio,
+    podcast,
+    rag_chat,
+    speech,
+)
 from homevoice.adapters.http.auth import BearerAuth
 from homevoice.adapters.http.body_limit import BodySizeLimit
 from homevoice.adapters.http.context import HttpContext
@@ -81,6 +91,8 @@ def create_api(app: App, runtime: JobRuntime | None = None, companions: Sequence
     api.include_router(commands.router)
     api.include_router(audiobooks.router)
     api.include_router(podcast.router)
+    api.include_router(knowledge.router)
+    api.include_router(rag_chat.router)
 
     @api.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
@@ -22,6 +23,7 @@ from homevoice.errors import HomevoiceError
 from homevoice.jobs import audiobook_workflow, capture_workflow, reminder_workflow
 from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
+from homevoice.services.knowledge import KnowledgeService
 from homevoice.services.speech import SpeechService
 from homevoice.settings_capture import TelegramSettings
 
@@ -62,11 +64,13 @@ class TelegramBot:
         speech: SpeechService,
         commands: CommandService | None = None,
         audiobooks: AudiobookService | None = None,
+        knowledge: Callable[[], KnowledgeService] | None = None,
     ) -> None:
-        """Without ``audiobooks``, ``/read`` answers that reading aloud is not available."""
+        """Without ``audiobooks``, ``/read`` answers that reading aloud is not available; without
+        ``knowledge`` (the service, opened on first use), ``/ask`` and ``/find`` say search is not."""
         self._settings = settings
         self._bot = make_bot(settings)
-        self._handlers = Handlers(self._bot, settings, capture, speech, commands, audiobooks)
+        self._handlers = Handlers(self._bot, settings, capture, speech, commands, audiobooks, knowledge)
         self._reads_books = audiobooks is not None
         self._capture = capture
         self._poller: asyncio.Task[None] | None = None

@@ -108,7 +108,7 @@ class Commands:
         try:
             with contextlib.suppress(TelegramError):
                 await self._bot.send_chat_action(message.chat.id, ChatAction.RECORD_VOICE)
-            voice = await asyncio.to_thread(self._synthesize, text)
+            voice = await asyncio.to_thread(voice_message, self._speech, text)
             await self._bot.send_voice(message.chat.id, voice, reply_parameters=reply)
         except HomevoiceError as err:
             with contextlib.suppress(TelegramError):
@@ -120,7 +120,8 @@ class Commands:
         except TelegramError as err:
             log.warning("telegram: could not send a voice message: %s", err)
 
-    def _synthesize(self, text: str) -> bytes:
-        """The whole answer as one Ogg/Opus file, which is what a Telegram voice message is."""
-        plan = self._speech.plan(SpeechRequest(text=text))
-        return b"".join(self._speech.encoded(plan, AudioFormat.OPUS, streaming=False))
+
+def voice_message(speech: SpeechService, text: str) -> bytes:
+    """The whole text as one Ogg/Opus file, which is what a Telegram voice message is."""
+    plan = speech.plan(SpeechRequest(text=text))
+    return b"".join(speech.encoded(plan, AudioFormat.OPUS, streaming=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -13,7 +13,7 @@ from telegram import Bot, Message, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram import asking, replies
 from homevoice.adapters.telegram.book_delivery import UPLOAD_TIMEOUT_S, BookDelivery
 from homevoice.adapters.telegram.commands import Commands
 from homevoice.adapters.telegram.downloads import FileTooBigError, download
@@ -27,6 +27,7 @@ from homevoice.commands.service import CommandService
 from homevoice.jobs.capture_workflow import CaptureNotice, start_capture
 from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
+from homevoice.services.knowledge import KnowledgeService
 from homevoice.services.speech import SpeechService
 from homevoice.settings_capture import TelegramSettings
 from homevoice.vault import VaultError
@@ -54,6 +55,7 @@ class Handlers:
         speech: SpeechService,
         commands: CommandService | None = None,
         audiobooks: AudiobookService | None = None,
+        knowledge: Callable[[], KnowledgeService] | None = None,
     ) -> None:
         self._bot = bot
         self._settings = settings
@@ -61,6 +63,7 @@ class Handlers:
         self._capture = capture
         self._commands = Commands(bot, capture, speech, commands)
         self._reading = Reading(bot, settings, speech, capture.vault_dir, audiobooks)
+        self._asking = asking.Asking(bot, capture, speech, knowledge)
         self._books = None if audiobooks is None else BookDelivery(bot, audiobooks.library.root)
         self._refused: set[int] = set()  # in memory only: nothing of a stranger's is stored
         self._typing: dict[CaptureKey, asyncio.Task[None]] = {}
@@ -76,6 +79,7 @@ class Handlers:
         self._typing.clear()
         await self._commands.close()
         await self._reading.close()
+        await self._asking.close()
 
     async def handle(self, update: Update) -> None:
         message = update.message or update.edited_message
@@ -96,6 +100,9 @@ class Handlers:
             return
         if command is not None and command.name == "read":
             await self._reading.start(message, command.argument)
+            return
+        if command is not None and command.name in asking.COMMANDS:
+            await self._asking.run(command, message)
             return
         if command is not None:
             await self._commands.run(command, message)
@@ -199,6 +206,14 @@ class Handlers:
             typing.cancel()
         code = self._language_codes.get(notice.chat_id)
         reply = ReplyParameters(notice.message_id, allow_sending_without_reply=True)
+        if notice.question is not None:
+            await self._react(notice.chat_id, notice.message_id, replies.QUESTION)
+            record = await asyncio.to_thread(self._capture.store.get, key)
+            user_id = record.user_id if record is not None else notice.chat_id
+            self._asking.answer_later(
+                notice.chat_id, notice.message_id, user_id, notice.question, code, spoken_question=True
+            )
+            return
         if notice.command is not None:
             await self._react(notice.chat_id, notice.message_id, replies.SAVED)
             await self._commands.carry_out(

@@ -6,6 +6,8 @@ MAX_MESSAGE_CHARS = 4096
 RECEIVED = "✍"
 SAVED = "👌"
 FAILED = "🤷"
+QUESTION = "🤔"
+"""On a voice message taken as a question: answered, not saved as a note."""
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -29,6 +31,9 @@ _TEXTS = {
         "refusal": "This is a private bot. Your Telegram user id is {user_id}; its owner can add it to the allow-list.",
         "start": "Hello! Send me voice messages, audio, video notes or text: each becomes a note in your vault.\nYour Telegram user id is {user_id}.",
         "help": "Voice, audio, video notes and text become notes in your vault, with the transcript.\n"
+        "/ask QUESTION (or a voice message starting with “ask”, or captioned /ask): an answer from your "
+        "notes, with its sources; not saved as a note\n/find WORDS: the notes that match, without the LLM\n"
+        "/voice on|off: answers also as a voice message (the text with its sources still comes)\n"
         "/lang ru|en|auto: the language of your voice messages\n/say TEXT: I answer with a voice message\n"
         "/do COMMAND (or a voice message starting with the wake word): notes, reminders, the house\n"
         "/read: send a PDF, EPUB, Markdown or text file with the caption /read (or reply /read to one), "
@@ -63,11 +68,33 @@ _TEXTS = {
         "for bots; listen to it in the podcast feed.",
         "read_refused": "Telegram refused the chapter “{title}” as too large; listen to it in the podcast feed.",
         "read_done": "📚 “{title}” is ready: {chapters} chapter(s), {duration}. It is also in your podcast feed.",
+        "ask_usage": "Use /ask followed by a question about your notes, for example /ask when did I plant the "
+        "tomatoes? A voice message that starts with “ask”, or has the caption /ask, is a question too.",
+        "find_usage": "Use /find followed by the words to look for in your notes.",
+        "find_header": "🔎 Notes for “{query}”:",
+        "find_nothing": "No notes match “{query}”.",
+        "find_failed": "Sorry, I could not search your notes: {reason}",
+        "no_llm": "Answers from your notes need an LLM, and none is set up on this server "
+        "(HOMEVOICE_LLM__BASE_URL). /find still lists the notes that match your words.",
+        "ask_failed": "Sorry, I could not answer that: {reason}",
+        "ask_error": "Sorry, something went wrong while answering; the server's log has the details.",
+        "ask_not_heard": "I could not make out a question in this voice message; please ask again.",
+        "knowledge_unavailable": "Searching your notes is not available on this server.",
+        "heard": "❓ {question}",
+        "empty_answer": "The model gave no answer; the sources below may still help.",
+        "sources": "Sources:",
+        "voice_on": "Answers to your questions will also come as voice messages.",
+        "voice_off": "Answers to your questions will come as text only.",
+        "voice_usage": "Use /voice on or /voice off: whether answers to your questions also come as voice "
+        "messages. Now: {state}.",
     },
     "ru": {
         "refusal": "Это личный бот. Ваш id в Telegram: {user_id}; владелец может добавить его в список разрешённых.",
         "start": "Здравствуйте! Присылайте голосовые, аудио, видеосообщения или текст: каждое станет заметкой в вашем хранилище.\nВаш id в Telegram: {user_id}.",
         "help": "Голосовые, аудио, видеосообщения и текст становятся заметками в хранилище, с расшифровкой.\n"
+        "/ask ВОПРОС (или голосовое, начатое со слова «вопрос», или с подписью /ask): ответ по вашим "
+        "заметкам с источниками; в заметки не сохраняется\n/find СЛОВА: подходящие заметки, без LLM\n"
+        "/voice on|off: ответы ещё и голосом (текст с источниками приходит всё равно)\n"
         "/lang ru|en|auto: язык голосовых сообщений\n/say ТЕКСТ: отвечу голосовым сообщением\n"
         "/do КОМАНДА (или голосовое, начатое со слова-обращения): заметки, напоминания, дом\n"
         "/read: пришлите PDF, EPUB, Markdown или текстовый файл с подписью /read (или ответьте /read на него) "
@@ -102,6 +129,25 @@ _TEXTS = {
         "({limit_mb:.0f} МБ); послушайте её в подкасте.",
         "read_refused": "Telegram не принял главу «{title}»: слишком большой файл; послушайте её в подкасте.",
         "read_done": "📚 Книга «{title}» готова: глав — {chapters}, {duration}. Она есть и в вашем подкасте.",
+        "ask_usage": "Напишите /ask и вопрос о ваших заметках, например /ask когда я посадил томаты? "
+        "Голосовое, начатое со слова «вопрос» или с подписью /ask, — тоже вопрос.",
+        "find_usage": "Напишите /find и слова, которые нужно найти в заметках.",
+        "find_header": "🔎 Заметки по запросу «{query}»:",
+        "find_nothing": "Заметок по запросу «{query}» не нашлось.",
+        "find_failed": "Извините, не удалось поискать в заметках: {reason}",
+        "no_llm": "Для ответов по заметкам нужна LLM, а на этом сервере она не настроена "
+        "(HOMEVOICE_LLM__BASE_URL). /find по-прежнему находит заметки по словам.",
+        "ask_failed": "Извините, не получилось ответить: {reason}",
+        "ask_error": "Извините, при ответе что-то пошло не так; подробности в журнале сервера.",
+        "ask_not_heard": "Не удалось разобрать вопрос в этом голосовом; задайте его ещё раз.",
+        "knowledge_unavailable": "Поиск по заметкам на этом сервере недоступен.",
+        "heard": "❓ {question}",
+        "empty_answer": "Модель не дала ответа; возможно, помогут источники ниже.",
+        "sources": "Источники:",
+        "voice_on": "Ответы на ваши вопросы будут приходить и голосовыми сообщениями.",
+        "voice_off": "Ответы на ваши вопросы будут приходить только текстом.",
+        "voice_usage": "Напишите /voice on или /voice off: присылать ли ответы на вопросы ещё и голосом. "
+        "Сейчас: {state}.",
     },
 }
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
@@ -19,16 +17,14 @@ from homevoice.audiobooks.extract.common import (
     language_code,
     speakable,
 )
-from homevoice.audiobooks.extract.markdown_text import Block, markdown_blocks
 from homevoice.vault.frontmatter import parse_note
+from homevoice.vault.markdown_text import Block, markdown_blocks
+from homevoice.vault.walk import vault_files
 
 MAX_VAULT_BYTES: Final = 64 * 1024 * 1024
 """Notes read from one folder at most: far more than any book, far less than a stray home directory."""
 _NOTE_SUFFIXES: Final = frozenset({".md", ".markdown"})
 _SKIPPED_FOLDERS: Final = frozenset({"templates"})
-# "Note (conflict 2024-01-01).md" (Obsidian Sync), "Note (conflicted copy ...).md" (Dropbox),
-# "Note.sync-conflict-20240101-123456-ABCDEFG.md" (Syncthing).
-_CONFLICT: Final = re.compile(r"\((?:[^()]*\s)?conflict(?:ed)?\b[^()]*\)|\.sync-conflict-\d{8}-\d{6}", re.I)
 
 
 def _field(fields: dict[str, Any], *names: str) -> str:
@@ -72,26 +68,13 @@ def load_markdown(data: bytes, filename: str) -> Document:
     return finish(title, author, [(name, _paragraphs(part)) for name, part in chapters], language=language)
 
 
-def _skipped_folder(name: str) -> bool:
-    return name.startswith(".") or name.casefold() in _SKIPPED_FOLDERS
+def _templates(relative: str) -> bool:
+    return relative.rsplit("/", 1)[-1].casefold() in _SKIPPED_FOLDERS
 
 
 def vault_notes(folder: Path) -> Iterator[Path]:
     """Notes in reading order (by path), without settings, trash, templates, hidden files or sync conflicts."""
-    found: list[tuple[tuple[str, ...], Path]] = []
-    root = folder.resolve()
-    for current, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if not _skipped_folder(name)]
-        for name in files:
-            path = Path(current) / name
-            if name.startswith(".") or path.suffix.lower() not in _NOTE_SUFFIXES or _CONFLICT.search(name):
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                continue  # a link out of the vault is not part of it
-            relative = path.relative_to(folder)
-            found.append((tuple(part.casefold() for part in relative.parts), path))
-    for _, path in sorted(found):
-        yield path
+    yield from vault_files(folder, _NOTE_SUFFIXES, skip_folder=_templates)
 
 
 def load_vault(folder: Path) -> Document:

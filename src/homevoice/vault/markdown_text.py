@@ -1,6 +1,7 @@
-"""Markdown (with Obsidian's extensions) as blocks of speakable text: headings and paragraphs.
+"""Markdown (with Obsidian's extensions) as blocks of plain text: headings and paragraphs.
 
-Everything that is not prose is dropped: code, comments, embeds, images, URLs, tags, table rules.
+Shared by read-aloud (speakable text) and search (indexed passages). Everything that is not prose
+is dropped: comments, embeds, images, URLs, tags, table rules, and code unless asked for.
 Links keep their visible text; list items, table rows and footnotes become their own paragraphs
 so they are read with a pause between them rather than as one run-on sentence.
 """
@@ -84,21 +85,31 @@ def inline_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def _without_code(source: str) -> list[str]:
-    """The lines outside fenced code blocks (an unclosed fence runs to the end, as in CommonMark)."""
+def _split_code(source: str) -> tuple[list[str], dict[int, str]]:
+    """The lines outside fenced code blocks (an unclosed fence runs to the end, as in CommonMark),
+    and each block's text keyed by the index of the blank line left in its place."""
     kept: list[str] = []
+    code: dict[int, str] = {}
+    block: list[str] = []
     fence: str | None = None
     for line in source.splitlines():
         match = _FENCE.match(line)
         if fence is None:
             if match:
                 fence = match.group(1)
+                block = []
             else:
                 kept.append(line)
         elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
             fence = None
+            code[len(kept)] = " ".join(" ".join(block).split())
             kept.append("")  # the block ends a paragraph
-    return kept
+        else:
+            block.append(line)
+    if fence is not None:
+        code[len(kept)] = " ".join(" ".join(block).split())
+        kept.append("")
+    return kept, code
 
 
 def _table_cells(line: str) -> str:
@@ -128,15 +139,34 @@ class _Blocks:
         if cleaned:
             self.blocks.append(Block(cleaned, level))
 
+    def add_raw(self, text: str) -> None:
+        self.flush()
+        if text:
+            self.blocks.append(Block(text))
 
-def markdown_blocks(source: str) -> list[Block]:
-    """Headings and paragraphs of a note body (frontmatter already removed)."""
-    text = "\n".join(_without_code(source))
+
+_CODE_MARK: Final = "\ue0ff"
+"""With the block's number, stands in for a code block while comments are removed (a private-use character)."""
+
+
+def markdown_blocks(source: str, *, keep_code: bool = False) -> list[Block]:
+    """Headings and paragraphs of a note body (frontmatter already removed).
+
+    ``keep_code`` keeps each fenced code block as one paragraph of its raw text (for search, where
+    a command or an error code in a block is worth finding; read aloud it is noise).
+    """
+    kept, code = _split_code(source)
+    if keep_code:
+        kept = [f"{_CODE_MARK}{index}" if index in code else line for index, line in enumerate(kept)]
+    text = "\n".join(kept)
     text = _OBSIDIAN_COMMENT.sub("", _HTML_COMMENT.sub("", text))
     lines = text.splitlines()
     out = _Blocks()
     in_table = quoted = False
     for index, raw in enumerate(lines):
+        if keep_code and raw.startswith(_CODE_MARK) and raw[1:].isdigit():
+            out.add_raw(code[int(raw[1:])])
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else ""
         quote = _QUOTE.match(raw)
         line = raw[quote.end() :] if quote else raw
