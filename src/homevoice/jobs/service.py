@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, replace
 
 from dbos import DBOS, SetWorkflowAttributes, SetWorkflowID, WorkflowStatus
@@ -74,14 +75,7 @@ class JobService:
     def submit_audiobook(self, document: bytes, filename: str, request: AudiobookJobRequest) -> JobView:
         """Queue an audiobook render; the document is kept in the jobs database until the job ends."""
         self._check_room(None)
-        try:
-            job_id = enqueue_audiobook(self._store, document, filename, request)
-        except HomevoiceError:
-            raise
-        except Exception as err:
-            raise JobError(
-                f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
-            ) from err
+        job_id = _queued(lambda: enqueue_audiobook(self._store, document, filename, request))
         log.info("job %s queued: audiobook (%d bytes)", job_id, len(document))
         return self.get(job_id)
 
@@ -92,14 +86,8 @@ class JobService:
                 "The index is refreshed by the process that serves search (homevoice serve), not this one.",
                 code="jobs_unavailable",
             )
-        try:
-            job_id = enqueue_index(self._index_model)
-        except HomevoiceError:
-            raise
-        except Exception as err:
-            raise JobError(
-                f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
-            ) from err
+        model = self._index_model
+        job_id = _queued(lambda: enqueue_index(model))
         log.info("job %s: index refresh", job_id)
         return self.get(job_id)
 
@@ -191,3 +179,15 @@ class JobService:
             return 1.0
         value = events.get(PROGRESS_EVENT, 0.0)
         return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _queued(enqueue: Callable[[], str]) -> str:
+    """Run ``enqueue``; a database failure becomes ``database_unavailable``."""
+    try:
+        return enqueue()
+    except HomevoiceError:
+        raise
+    except Exception as err:
+        raise JobError(
+            f"Cannot queue the job: {database_error_reason(err)}", code=DATABASE_UNAVAILABLE
+        ) from err

@@ -10,14 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram.beside import Beside
 from homevoice.adapters.telegram.citations import answer_text, found_text
 from homevoice.adapters.telegram.commands import voice_message
 from homevoice.adapters.telegram.messages import Command
@@ -52,13 +53,10 @@ class Asking:
         self._capture = capture
         self._speech = speech
         self._knowledge = knowledge
-        self._working: set[asyncio.Task[None]] = set()
+        self._beside = Beside()
 
     async def close(self) -> None:
-        for task in list(self._working):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self._beside.close()
 
     async def run(self, command: Command, message: Message) -> None:
         assert message.from_user is not None
@@ -70,7 +68,7 @@ class Asking:
             await message.reply_text(replies.text(f"{command.name}_usage", code))
             return
         if command.name == "find":
-            self._beside(self._find(message, command.argument, code))
+            self._beside.start(self._find(message, command.argument, code))
         else:
             user_id = message.from_user.id
             self.answer_later(message.chat.id, message.message_id, user_id, command.argument, code)
@@ -87,12 +85,7 @@ class Asking:
     ) -> None:
         """Answer beside the polling. ``spoken_question``: it came as a voice message, so the reply
         repeats what was heard ("" when nothing was)."""
-        self._beside(self._answer(chat_id, message_id, user_id, question, code, spoken_question))
-
-    def _beside(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._working.add(task)
-        task.add_done_callback(self._working.discard)
+        self._beside.start(self._answer(chat_id, message_id, user_id, question, code, spoken_question))
 
     async def _voice(self, message: Message, argument: str, code: str | None) -> None:
         assert message.from_user is not None

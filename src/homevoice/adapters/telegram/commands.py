@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
-from typing import Any
 
 from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram.beside import Beside
 from homevoice.adapters.telegram.messages import Command
 from homevoice.audio.encode import AudioFormat
 from homevoice.commands.service import CommandService
@@ -33,13 +32,10 @@ class Commands:
         self._capture = capture
         self._speech = speech
         self._commands = commands
-        self._speaking: set[asyncio.Task[None]] = set()
+        self._beside = Beside()
 
     async def close(self) -> None:
-        for task in list(self._speaking):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self._beside.close()
 
     async def run(self, command: Command, message: Message) -> None:
         assert message.from_user is not None
@@ -56,16 +52,11 @@ class Commands:
                 await message.reply_text(replies.text("say_usage", code))
                 return
             # Speaking takes seconds: do it beside the polling, so captures keep arriving.
-            self._beside(self._say(message, command.argument, code))
+            self._beside.start(self._say(message, command.argument, code))
         elif command.name == "do":  # with an argument, it is a capture (see Handlers)
             await message.reply_text(replies.text("do_usage", code))
         else:
             await message.reply_text(replies.text("unknown_command", code))
-
-    def _beside(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._speaking.add(task)
-        task.add_done_callback(self._speaking.discard)
 
     async def carry_out(
         self, chat_id: int, message_id: int, text: str, language: str | None, code: str | None

@@ -10,15 +10,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any
 
 from telegram import Bot, Document, Message
 from telegram.error import TelegramError
 
 from homevoice.adapters.telegram import replies
+from homevoice.adapters.telegram.beside import Beside
 from homevoice.adapters.telegram.downloads import FileTooBigError, download
 from homevoice.adapters.telegram.read_options import ReadOptions, ReadOptionsError, parse_read_options
 from homevoice.audiobooks.document import parse_chapter_range
@@ -75,13 +74,10 @@ class Reading:
         self._speech = speech
         self._vault_dir = vault_dir
         self._audiobooks = audiobooks
-        self._working: set[asyncio.Task[None]] = set()
+        self._beside = Beside()
 
     async def close(self) -> None:
-        for task in list(self._working):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await self._beside.close()
 
     async def start(self, message: Message, argument: str) -> None:
         """Answer what is wrong with the command at once; fetch, check and queue beside the polling."""
@@ -101,12 +97,7 @@ class Reading:
         if document is None and not options.title:
             await message.reply_text(replies.text("read_usage", code))
             return
-        self._beside(self._queue(message, document, options, code))
-
-    def _beside(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._working.add(task)
-        task.add_done_callback(self._working.discard)
+        self._beside.start(self._queue(message, document, options, code))
 
     async def _queue(
         self, message: Message, document: Document | None, options: ReadOptions, code: str | None
