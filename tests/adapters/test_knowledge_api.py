@@ -13,9 +13,11 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from typer.testing import CliRunner
 
 from homevoice.adapters.http.server import create_api
 from homevoice.app import App, build_app
+from homevoice.cli.main import app as cli
 from homevoice.engines.llm.base import LlmError
 from homevoice.services.knowledge import RAG_MODEL, KnowledgeService
 from homevoice.settings import load_settings
@@ -275,3 +277,31 @@ def test_voice_commands_find_and_ask_through_the_index(served: Served) -> None:
     # Spoken back: the answer without its links.
     assert asked.json()["reply"]["text"].startswith("Prune in early March, not in")
     assert "[[" not in asked.json()["reply"]["text"]
+
+
+def test_the_command_line_asks_the_server_that_holds_the_index(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = served.app.settings
+    port = int(served.url.rsplit(":", 1)[1])
+    monkeypatch.setenv("HOMEVOICE_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("HOMEVOICE_VAULT__PATH", str(served.vault))
+    monkeypatch.setenv("HOMEVOICE_HTTP__PORT", str(port))
+    monkeypatch.setenv("HOMEVOICE_API_KEYS", json.dumps([KEY]))
+    runner = CliRunner()
+    found = runner.invoke(cli, ["search", "beet soup", "--json"])
+    assert found.exit_code == 0, found.output
+    assert json.loads(found.stdout)["results"][0]["path"] == "Recipes/Борщ.md"
+    asked = runner.invoke(cli, ["ask", "When should I prune the roses?"])
+    assert asked.exit_code == 0, asked.output
+    assert asked.stdout.startswith("Prune in early March")
+    assert "Sources:\n- [[Garden/Roses#Pruning]]" in asked.stdout
+    # Refreshing needs the index itself: the command says who holds it.
+    indexed = runner.invoke(cli, ["index"])
+    assert indexed.exit_code == 1
+    assert "[index_busy]" in indexed.stderr
+
+    monkeypatch.setenv("HOMEVOICE_API_KEYS", json.dumps(["wrong-key"]))
+    refused = CliRunner().invoke(cli, ["search", "beet soup"])
+    assert refused.exit_code == 1
+    assert "401" in refused.stderr

@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from homevoice.cli.context import fail, state
+from homevoice.cli.knowledge_server import ServerKnowledge
 from homevoice.errors import HomevoiceError
 from homevoice.knowledge.answer import passage_label, sources_footer
-from homevoice.knowledge.model import IndexProgress, SearchMode
+from homevoice.knowledge.model import IndexProgress, KnowledgeError, SearchMode
 from homevoice.knowledge.views import answer_json, search_result
 from homevoice.services.knowledge import KnowledgeService
 
@@ -58,7 +59,11 @@ def search(
     as_json: AsJson = False,
 ) -> None:
     """Search the vault's notes and PDFs; no LLM needed."""
-    passages = _run(ctx, lambda service: service.search(query, limit, mode))
+    passages = _run(
+        ctx,
+        lambda service: service.search(query, limit, mode),
+        lambda server: server.search(query, limit, mode),
+    )
     if as_json:
         _print_json({"results": [search_result(p) for p in passages]})
         return
@@ -81,7 +86,11 @@ def ask(
     """Answer from your notes through the LLM (HOMEVOICE_LLM__BASE_URL), with the sources' links.
     The answer is printed as it is written."""
     if as_json:
-        answer = _run(ctx, lambda service: service.ask(question, limit=limit))
+        answer = _run(
+            ctx,
+            lambda service: service.ask(question, limit=limit),
+            lambda server: server.ask(question, limit),
+        )
         _print_json(answer_json(answer))
         return
 
@@ -92,7 +101,11 @@ def ask(
             sys.stdout.flush()
         sys.stdout.write(sources_footer(citations, question) + "\n")
 
-    _run(ctx, stream)
+    def whole(server: ServerKnowledge) -> None:
+        answer = server.ask(question, limit)
+        sys.stdout.write(answer.text + sources_footer(answer.citations, question) + "\n")
+
+    _run(ctx, stream, whole)
 
 
 def expand(
@@ -124,13 +137,30 @@ def expand(
         print(f"homevoice: warning: {path} changed while it was expanded; left unprocessed", file=sys.stderr)
 
 
-def _run(ctx: typer.Context, work: Callable[[KnowledgeService], T]) -> T:
-    """Open the index, do ``work``, close it; any error is one line on stderr and exit code 1."""
+def _run(
+    ctx: typer.Context,
+    work: Callable[[KnowledgeService], T],
+    on_server: Callable[[ServerKnowledge], T] | None = None,
+) -> T:
+    """Open the index, do ``work``, close it; any error is one line on stderr and exit code 1.
+
+    With ``on_server``: when a running server holds the index, ask it instead.
+    """
     settings = state(ctx).settings()
     from homevoice.services.knowledge_build import build_knowledge
 
     try:
         service = build_knowledge(settings)
+    except KnowledgeError as err:
+        if err.code != "index_busy" or on_server is None:
+            fail(err)
+        server = ServerKnowledge(settings)
+        try:
+            return on_server(server)
+        except HomevoiceError as remote_err:
+            fail(remote_err)
+        finally:
+            server.close()
     except HomevoiceError as err:
         fail(err)
     try:
