@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS terms_vocab USING fts5vocab(terms, row);
 """
 ScriptSums = Mapping[str, tuple[int, npt.NDArray[np.float64]]]
 """By script (``cyrillic``, ``latin``): how many passages, and the sum of their vectors."""
+_IDS_PER_QUERY: Final = 500
 _TABLES: Final = ("meta", "sources", "chunks", "source_vectors", "terms", "terms_vocab")
 
 
@@ -174,18 +175,14 @@ class Catalog:
 
     def passage_terms(self, ids: Iterable[str]) -> dict[str, set[str]]:
         """Each passage's keywords (title, heading and text together)."""
-        wanted = list(dict.fromkeys(ids))
-        found: dict[str, set[str]] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            rows = self._db.execute(
-                "SELECT chunks.id, terms.title, terms.heading, terms.body FROM chunks "
-                f"JOIN terms ON terms.rowid = chunks.rowid WHERE chunks.id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            for item, title, heading, body in rows:
-                found[str(item)] = set(f"{title} {heading} {body}".split())
-        return found
+        select = (
+            "SELECT chunks.id, terms.title, terms.heading, terms.body FROM chunks "
+            "JOIN terms ON terms.rowid = chunks.rowid WHERE chunks.id IN ({marks})"
+        )
+        return {
+            str(item): set(f"{title} {heading} {body}".split())
+            for item, title, heading, body in self._rows_by_id(select, ids)
+        }
 
     def _insert(self, item: PendingSource) -> None:
         labels = " ".join(item.text.labels)
@@ -216,18 +213,16 @@ class Catalog:
 
     def chunks(self, ids: Iterable[str]) -> dict[str, Chunk]:
         """Passages by id; ids no longer in the catalog are left out."""
+        select = "SELECT id, path, ordinal, title, heading, page, text FROM chunks WHERE id IN ({marks})"
+        return {row[0]: Chunk(*row[1:]) for row in self._rows_by_id(select, ids)}
+
+    def _rows_by_id(self, select: str, ids: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``select`` (its ``{marks}`` the placeholders of ``IN``) for each distinct id,
+        in batches under SQLite's limit on bound parameters."""
         wanted = list(dict.fromkeys(ids))
-        found: dict[str, Chunk] = {}
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            rows = self._db.execute(
-                "SELECT id, path, ordinal, title, heading, page, text FROM chunks "
-                f"WHERE id IN ({','.join('?' * len(part))})",
-                part,
-            )
-            for row in rows:
-                found[row[0]] = Chunk(*row[1:])
-        return found
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            part = wanted[start : start + _IDS_PER_QUERY]
+            yield from self._db.execute(select.format(marks=",".join("?" * len(part))), part)
 
     def keyword_search(
         self, terms: Sequence[str], limit: int, weights: tuple[float, float, float]

@@ -82,7 +82,7 @@ class KnowledgeService:
         return self.index.refresh(progress)
 
     def search(self, query: str, limit: int = 5, mode: SearchMode = SearchMode.HYBRID) -> list[Passage]:
-        """Ranked passages, at most one... (see KnowledgeIndex.search). ``empty_query`` for blank text."""
+        """Ranked passages, one per note or PDF at most (``KnowledgeIndex.search``); ``empty_query`` for blank text."""
         return self.index.search(query, limit, mode)
 
     @property

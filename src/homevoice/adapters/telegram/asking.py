@@ -18,7 +18,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from homevoice.adapters.telegram import replies
-from homevoice.adapters.telegram.beside import Beside
+from homevoice.adapters.telegram.beside import Beside, keep_typing
 from homevoice.adapters.telegram.citations import answer_text, found_text
 from homevoice.adapters.telegram.commands import voice_message
 from homevoice.adapters.telegram.messages import Command
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 COMMANDS = frozenset({"ask", "find", "voice"})
 FIND_LIMIT = 5
-TYPING_EVERY_S = 4.5
-"""Telegram shows a chat action for about 5 s."""
 SWITCHES = {"on": True, "off": False}
 
 
@@ -151,17 +149,11 @@ class Asking:
             await self._bot.send_message(chat_id, text, reply_parameters=reply)
 
     async def _typing_while(self, chat_id: int, work: Callable[[str], T], text: str) -> T:
-        typing = asyncio.create_task(self._keep_typing(chat_id))
+        typing = asyncio.create_task(keep_typing(self._bot, chat_id))
         try:
             return await asyncio.to_thread(work, text)
         finally:
             typing.cancel()
-
-    async def _keep_typing(self, chat_id: int) -> None:
-        while True:
-            with contextlib.suppress(TelegramError):
-                await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
-            await asyncio.sleep(TYPING_EVERY_S)
 
     def _service(self) -> KnowledgeService:
         if self._knowledge is None:

@@ -7,6 +7,15 @@ import contextlib
 from collections.abc import Coroutine
 from typing import Any
 
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+TYPING_EVERY_S = 4.5
+"""Telegram shows a chat action for about 5 s."""
+TYPING_AT_MOST_S = 600.0
+"""A reply still not sent by then has gone wrong; stop saying it is coming."""
+
 
 class Beside:
     """The tasks started beside the polling; ``close`` cancels those still running."""
@@ -24,3 +33,13 @@ class Beside:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+async def keep_typing(bot: Bot, chat_id: int) -> None:
+    """Show "typing…" in the chat until cancelled (or ``TYPING_AT_MOST_S`` has passed)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TYPING_AT_MOST_S
+    while loop.time() < deadline:
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await asyncio.sleep(TYPING_EVERY_S)

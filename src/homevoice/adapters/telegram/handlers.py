@@ -10,10 +10,10 @@ from dataclasses import replace
 from typing import TypeVar
 
 from telegram import Bot, Message, ReplyParameters, Update
-from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
 from homevoice.adapters.telegram import asking, replies
+from homevoice.adapters.telegram.beside import keep_typing
 from homevoice.adapters.telegram.book_delivery import UPLOAD_TIMEOUT_S, BookDelivery
 from homevoice.adapters.telegram.commands import Commands
 from homevoice.adapters.telegram.downloads import FileTooBigError, download
@@ -36,9 +36,6 @@ T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
-TYPING_EVERY_S = 4.5
-"""Telegram shows a chat action for about 5 s."""
-TYPING_AT_MOST_S = 600.0
 DELIVER_TIMEOUT_S = 60.0
 
 
@@ -245,15 +242,7 @@ class Handlers:
 
     def _start_typing(self, key: CaptureKey) -> None:
         if key not in self._typing:
-            self._typing[key] = asyncio.create_task(self._keep_typing(key.chat_id))
-
-    async def _keep_typing(self, chat_id: int) -> None:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + TYPING_AT_MOST_S
-        while loop.time() < deadline:
-            with contextlib.suppress(TelegramError):
-                await self._bot.send_chat_action(chat_id, ChatAction.TYPING)
-            await asyncio.sleep(TYPING_EVERY_S)
+            self._typing[key] = asyncio.create_task(keep_typing(self._bot, key.chat_id))
 
 
 async def _stored(work: Awaitable[T]) -> T:
