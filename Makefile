@@ -7,17 +7,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the install needs (checked with dpkg, installed with apt-get when missing).
 # festival + festvox-ru: the Russian voice festival-ru (text2wave).
-DEBIAN_PACKAGES := python3-venv festival festvox-ru
+# build-essential + python3-dev: pyworld (the offline voice match) compiles at install.
+DEBIAN_PACKAGES := python3-venv python3-dev build-essential festival festvox-ru
 # The tests also start a real PostgreSQL server on 127.0.0.1 for workers sharing queues.
 # build-essential + cmake: the dev extra compiles llama-cpp-python (a real LLM server for tests).
 TEST_DEBIAN_PACKAGES := postgresql strace build-essential cmake
 # Parallel compile jobs for packages built from source (llama-cpp-python: about 5 minutes on 2 cores).
 CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+# The torch build for the clone extra (XTTS-v2): cpu, cuda, or auto (cuda when nvidia-smi lists a
+# GPU). Empty: auto for `make install-clone`, cpu for the dev tools. PyPI's torch for x86-64 Linux is
+# a CUDA build of several GB; scripts/install_with_torch.py takes the CPU build where it is reachable.
+TORCH ?=
 
-.PHONY: install run test lint typecheck pytest bench docs debian-packages test-debian-packages clean
+.PHONY: install install-clone run test lint typecheck pytest bench docs debian-packages test-debian-packages clean
 
 install: debian-packages $(VENV)/.installed-core
 	$(BIN)/homevoice models install
+
+# Voice cloning for enrolled voices: the clone extra, then `homevoice models pull xtts-v2`.
+install-clone: install
+	$(BIN)/python scripts/install_with_torch.py --torch $(or $(TORCH),auto) clone -q
 
 run: install
 	$(BIN)/homevoice serve
@@ -25,12 +34,13 @@ run: install
 test: debian-packages test-debian-packages $(VENV)/.installed-dev lint typecheck pytest
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/mypy bench/*.py
+	$(BIN)/mypy --strict scripts/*.py
 
 pytest: $(VENV)/.installed-dev
 	$(BIN)/pytest
@@ -43,6 +53,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/wyoming.py
 	$(BIN)/python bench/audiobook.py
 	$(BIN)/python bench/rag.py
+	$(BIN)/python scripts/install_with_torch.py --torch $(or $(TORCH),cpu) dev,voices-bench -q
+	$(BIN)/python bench/voices.py
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md
@@ -66,8 +78,8 @@ $(VENV)/.installed-core: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	CMAKE_BUILD_PARALLEL_LEVEL=$(CMAKE_BUILD_PARALLEL_LEVEL) $(BIN)/pip install -q -e ".[dev]"
+$(VENV)/.installed-dev: pyproject.toml constraints/cpu-torch.txt scripts/install_with_torch.py | $(BIN)/python
+	CMAKE_BUILD_PARALLEL_LEVEL=$(CMAKE_BUILD_PARALLEL_LEVEL) $(BIN)/python scripts/install_with_torch.py --torch $(or $(TORCH),cpu) dev -q
 	touch $@ $(VENV)/.installed-core
 
 clean:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,6 +51,16 @@ def evalset() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def clips(evalset: Path) -> list[EvalClip]:
     return load_manifest(evalset / "manifest.tsv")
+
+
+@pytest.fixture(scope="session")
+def clip(evalset: Path) -> Callable[[str], Path]:
+    """An eval set recording by its id."""
+
+    def find(name: str) -> Path:
+        return next((evalset / "audio").glob(f"{name}.*"))
+
+    return find
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,21 +12,22 @@ from homevoice.audiobooks.library import AudiobookLibrary
 from homevoice.capture.spool import Spool
 from homevoice.capture.store import CaptureStore
 from homevoice.engines.assets import resolve_model
-from homevoice.engines.base import SpeechToText, SttLoadOptions, TextToSpeech
+from homevoice.engines.base import SpeechToText, SttLoadOptions, TextToSpeech, VoiceCloner
 from homevoice.engines.catalog import EngineName
 from homevoice.engines.manager import ModelManager
 from homevoice.engines.registry import load_backend
-from homevoice.engines.tts.loading import load_tts_engine
 from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
 from homevoice.services.speech import SpeechService
-from homevoice.services.transcription import TranscriptionService
+from homevoice.services.transcription import TranscriptionRequest, TranscriptionService
 from homevoice.services.webhooks import WebhookService
 from homevoice.settings import Settings
+from homevoice.voices.loading import cloner_manager, enrolled_voices, voice_loader
 
 if TYPE_CHECKING:
     from homevoice.commands.service import CommandService
     from homevoice.services.knowledge import KnowledgeService
+    from homevoice.services.voices import VoiceService
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ class App:
     transcription: TranscriptionService
     voices: ModelManager[TextToSpeech]
     speech: SpeechService
+    cloners: ModelManager[VoiceCloner] | None = None
+    """The cloning model shared by every enrolled voice (XTTS-v2), loaded on first use."""
     webhooks: WebhookService = field(default_factory=lambda: WebhookService([]))
     """Outgoing webhooks (``settings.webhooks``): ``webhooks.publish(event, data)`` from a worker
     thread or a DBOS step; the deliveries run while the job runtime of this process is running."""
@@ -45,6 +49,7 @@ class App:
     _commands: CommandService | None = field(default=None, init=False)
     _audiobooks: AudiobookService | None = field(default=None, init=False)
     _knowledge: KnowledgeService | None = field(default=None, init=False)
+    _voice_service: VoiceService | None = field(default=None, init=False)
     _knowledge_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     """The bot, the HTTP routes and the periodic refresh may ask at once; Milvus Lite opens once."""
 
@@ -100,9 +105,22 @@ class App:
                 self._knowledge = build_knowledge(self.settings)
             return self._knowledge
 
+    def enrolled_voices(self) -> VoiceService:
+        """Enrolling, listing and removing voices made from a sample."""
+        if self._voice_service is None:
+            from homevoice.services.voices import VoiceService
+
+            assert self.speech.enrolled is not None
+            self._voice_service = VoiceService(
+                self.settings, self.speech.enrolled, self.transcription, self.speech, self.voices
+            )
+        return self._voice_service
+
     def close(self) -> None:
         self.stt_models.close()
         self.voices.close()
+        if self.cloners is not None:
+            self.cloners.close()
         if self._audiobooks is not None:
             self._audiobooks.close()
         if self._capture is not None:
@@ -115,17 +133,28 @@ def build_app(settings: Settings) -> App:
     stt_models: ModelManager[SpeechToText] = ModelManager(
         lambda name: load_stt_engine(settings, name), settings.models.keep_alive_s
     )
+    transcription = TranscriptionService(settings.stt, stt_models)
+    cloners = cloner_manager(settings)
+    enrolled = enrolled_voices(settings, cloners, _transcriber(transcription))
     voices: ModelManager[TextToSpeech] = ModelManager(
-        lambda name: load_tts_engine(settings, name), settings.models.keep_alive_s
+        voice_loader(enrolled, settings), settings.models.keep_alive_s
     )
     return App(
         settings,
         stt_models,
-        TranscriptionService(settings.stt, stt_models),
+        transcription,
         voices,
-        SpeechService(settings.tts, voices),
+        SpeechService(settings.tts, voices, enrolled),
+        cloners=cloners,
         webhooks=WebhookService(settings.webhooks),
     )
+
+
+def _transcriber(transcription: TranscriptionService) -> Callable[[bytes, str], str]:
+    def transcribe(wav: bytes, language: str) -> str:
+        return transcription.transcribe(wav, TranscriptionRequest(language=language), name="speech").text
+
+    return transcribe
 
 
 def load_stt_engine(settings: Settings, name: str) -> SpeechToText:

@@ -31,6 +31,7 @@ from homevoice.settings_integrations import (
     WyomingSettings,
 )
 from homevoice.settings_knowledge import RagSettings
+from homevoice.settings_voices import VoicesSettings
 
 CONFIG_ENV = "HOMEVOICE_CONFIG"
 DEFAULT_CONFIG_NAME = "homevoice.toml"
@@ -200,6 +201,7 @@ class Settings(BaseSettings):
     llm: LlmSettings = Field(default_factory=LlmSettings)  # type: ignore[arg-type]
     audiobooks: AudiobookSettings = Field(default_factory=AudiobookSettings)  # type: ignore[arg-type]
     rag: RagSettings = Field(default_factory=RagSettings)  # type: ignore[arg-type]
+    voices: VoicesSettings = Field(default_factory=VoicesSettings)  # type: ignore[arg-type]
     webhooks: list[WebhookSettings] = Field(
         default_factory=list,
         description='Outgoing webhooks as JSON, for example `[{"url": "http://127.0.0.1:5678/webhook/notes", "events": ["note.created"], "secret": "s3cret"}]`. Deliveries are durable and retried with backoff.',
@@ -222,6 +224,11 @@ class Settings(BaseSettings):
     def knowledge_dir(self) -> Path:
         """The search index: passages and keywords (SQLite) and, by default, vectors (Milvus Lite)."""
         return self.data_dir / "knowledge"
+
+    @property
+    def voices_dir(self) -> Path:
+        """Enrolled voices: one folder each with the checked sample and what was fitted to it."""
+        return self.data_dir / "voices"
 
     @property
     def vault_dir(self) -> Path:

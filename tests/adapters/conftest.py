@@ -46,11 +46,3 @@ def make_server(http_app: App) -> ServerFactory:
         return live_server(create_api(replace(http_app, settings=settings)))
 
     return factory
-
-
-@pytest.fixture(scope="session")
-def clip(evalset: Path) -> Callable[[str], Path]:
-    def find(name: str) -> Path:
-        return next((evalset / "audio").glob(f"{name}.*"))
-
-    return find

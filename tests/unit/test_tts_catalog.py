@@ -19,6 +19,7 @@ from homevoice.engines.catalog import (
     ALL_EMBEDDED,
     ALL_MODELS,
     CATALOG,
+    CLONERS,
     EMBEDDED,
     PIPER_VOICES_REPO,
     VOICES,
@@ -71,7 +72,7 @@ def test_speech_to_text_catalog_holds_no_voices() -> None:
 def test_every_voice_is_listed_once_and_described() -> None:
     names = [spec.name for spec in ALL_MODELS]
     assert len(names) == len(set(names))
-    assert ALL_MODELS == CATALOG + VOICES
+    assert ALL_MODELS == CATALOG + VOICES + CLONERS
     for spec in VOICES:
         assert spec.languages and all(len(code) == 2 for code in spec.languages)
         assert spec.description and spec.size_mb > 0

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from homevoice.audiobooks.document import Document, DocumentError
-from homevoice.engines.catalog import find_voice
 from homevoice.errors import HomevoiceError
 from homevoice.services.speech import SpeechService
 from homevoice.text import Pause, detect_language, split_sentences
@@ -115,7 +114,7 @@ def plan_book(
         raise HomevoiceError("Speed must be between 0.25 and 4.0.", code="invalid_speed")
     code = book_language(document, language)
     chosen = speech.voice_for(voice, code)
-    engine = _engine_name(chosen)
+    engine = speech.identity(chosen)
     chapters: list[ChapterPlan] = []
     reader = _Reader(speech, code, chosen, engine, speed, pauses)
     for chapter in document.chapters:
@@ -179,8 +178,3 @@ class _Reader:
                 else:
                     key = sentence_key(self.engine, self.voice, self.speed, part.text)
                     yield Sentence(part.text, key, written)
-
-
-def _engine_name(voice: str) -> str:
-    spec = find_voice(voice)
-    return str(spec.engine) if spec is not None else "piper"

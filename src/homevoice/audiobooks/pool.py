@@ -22,6 +22,7 @@ import numpy as np
 from homevoice.audiobooks.cache import SentenceCache
 from homevoice.audiobooks.plan import Sentence
 from homevoice.engines.base import SynthesisOptions, TextToSpeech
+from homevoice.engines.catalog import find_voice
 from homevoice.engines.tts.loading import load_tts_engine
 from homevoice.errors import HomevoiceError
 from homevoice.settings import Settings
@@ -165,7 +166,15 @@ def _init_worker(values: dict[str, Any]) -> None:
 def _engine(voice: str) -> TextToSpeech:
     if voice not in _worker_engines:
         assert _worker_settings is not None, "worker not initialised"
-        _worker_engines[voice] = load_tts_engine(_worker_settings, voice, cpu_threads=1)
+        if find_voice(voice) is not None:
+            _worker_engines[voice] = load_tts_engine(_worker_settings, voice, cpu_threads=1)
+        else:
+            # An enrolled voice, with what it needs (a cloning model, speech to text to check it).
+            from homevoice.app import build_app
+
+            enrolled = build_app(_worker_settings).speech.enrolled
+            assert enrolled is not None
+            _worker_engines[voice] = enrolled.load(voice)
     return _worker_engines[voice]
 
 

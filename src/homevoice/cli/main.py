@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from homevoice.cli import audiobook, jobs, knowledge, models, say, serve, settings_cmd, transcribe, worker
+from homevoice.cli import (
+    audiobook,
+    jobs,
+    knowledge,
+    models,
+    say,
+    serve,
+    settings_cmd,
+    transcribe,
+    voices,
+    worker,
+)
 from homevoice.cli.context import CliState
 from homevoice.logging import configure_logging
 
@@ -30,6 +41,7 @@ app.command("expand")(knowledge.expand)
 app.add_typer(models.app, name="models")
 app.add_typer(settings_cmd.app, name="config")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(voices.app, name="voices")
 
 
 @app.callback()

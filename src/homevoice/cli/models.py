@@ -1,4 +1,4 @@
-"""``homevoice models list|pull|install|rm``: speech-to-text models and voices alike."""
+"""``homevoice models list|pull|install|rm``: speech-to-text models, voices and cloning models alike."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from rich.table import Table
 
 from homevoice.cli.context import fail, state
 from homevoice.engines.assets import install_embedded, installed_dir, remove_model
-from homevoice.engines.catalog import ALL_EMBEDDED, ALL_MODELS, VOICES, ModelSpec, SystemSource, find_any
+from homevoice.engines.catalog import (
+    ALL_EMBEDDED,
+    ALL_MODELS,
+    CLONERS,
+    VOICES,
+    ModelSpec,
+    SystemSource,
+    find_any,
+)
 from homevoice.engines.system import missing_parts, not_installed_message
 from homevoice.errors import HomevoiceError, ModelNotInstalledError, UnknownModelError
 from homevoice.settings import Settings
@@ -41,6 +49,12 @@ def _defaults(settings: Settings) -> set[str]:
     return {settings.stt.model, settings.tts.voice_en, settings.tts.voice_ru}
 
 
+def _languages(spec: ModelSpec) -> str:
+    if not spec.languages:
+        return "multilingual"
+    return ",".join(spec.languages) if len(spec.languages) <= 4 else f"{len(spec.languages)} languages"
+
+
 @app.command("list")
 def list_models(ctx: typer.Context) -> None:
     """Installed, embedded and pullable models (speech to text) and voices (text to speech)."""
@@ -48,8 +62,8 @@ def list_models(ctx: typer.Context) -> None:
     defaults = _defaults(settings)
     table = Table("name", "kind", "languages", "size", "state", "description", box=None)
     for spec in ALL_MODELS:
-        kind = "voice" if spec in VOICES else "stt"
-        languages = ",".join(spec.languages) if spec.languages else "multilingual"
+        kind = "voice" if spec in VOICES else "clone" if spec in CLONERS else "stt"
+        languages = _languages(spec)
         default = " (default)" if spec.name in defaults else ""
         table.add_row(
             spec.name + default,
@@ -72,6 +86,8 @@ def pull(
     """Download a model or voice (resumable, checksum verified). The only command that downloads."""
     settings = state(ctx).settings()
     spec = _spec(name)
+    if spec.licence:
+        print(f"{spec.name}: {spec.licence}")
     try:
         path = _fetch(spec, settings)
     except HomevoiceError as err:

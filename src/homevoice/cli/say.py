@@ -35,7 +35,11 @@ def say(
     ] = None,
     voice: Annotated[
         str | None,
-        typer.Option("--voice", "-v", help="Voice name (`homevoice models list`); default by language."),
+        typer.Option(
+            "--voice",
+            "-v",
+            help="Voice name (`homevoice models list`, or an enrolled one: `homevoice voices list`); default by language.",
+        ),
     ] = None,
     language: Annotated[
         str | None, typer.Option("--language", "-l", help="ru or en; default: detected.")

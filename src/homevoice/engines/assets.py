@@ -19,11 +19,13 @@ from typing import IO
 
 from homevoice.engines.catalog import (
     CATALOG,
+    CLONERS,
     VOICES,
     EmbeddedSource,
     ModelSpec,
     PackagedFile,
     SystemSource,
+    find_cloner,
     find_model,
     find_voice,
 )
@@ -84,6 +86,15 @@ def resolve_voice(name: str, models_dir: Path) -> ResolvedModel:
         raise UnknownModelError(
             f"{name!r} is {what}; choose one of {known}, or give a folder with a Piper .onnx voice."
         )
+    return ResolvedModel(spec.name, _installed_path(spec, models_dir), spec)
+
+
+def resolve_cloner(name: str, models_dir: Path) -> ResolvedModel:
+    """Find an installed voice cloning model by name; ModelNotInstalledError says how to pull it."""
+    spec = find_cloner(name)
+    if spec is None:
+        known = ", ".join(s.name for s in CLONERS)
+        raise UnknownModelError(f"{name!r} is not a voice cloning model; choose one of {known}.")
     return ResolvedModel(spec.name, _installed_path(spec, models_dir), spec)
 
 

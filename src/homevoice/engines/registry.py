@@ -23,7 +23,7 @@ FindSpec = Callable[[str], ModuleSpec | None]
 class Backend:
     name: EngineName
     capability: str
-    """``stt`` or ``tts``."""
+    """``stt``, ``tts`` or ``clone``."""
     module: str
     attribute: str
     requires: tuple[str, ...]
@@ -57,7 +57,19 @@ BACKENDS: dict[EngineName, Backend] = {
         requires=(),  # runs the Debian `text2wave` program; the voice's SystemSource checks for it
         extra=None,
     ),
+    EngineName.XTTS: Backend(
+        name=EngineName.XTTS,
+        capability="clone",
+        module="homevoice.engines.clone.xtts",
+        attribute="XttsCloner",
+        # coqui-tts refuses to import without torchaudio, and without torchcodec on torch >= 2.9.
+        requires=("TTS", "torch", "torchaudio", "torchcodec"),
+        extra="clone",
+    ),
 }
+
+MAKE_TARGETS: dict[str, str] = {"clone": "make install-clone"}
+"""Extras with a Makefile target that installs them properly (the CPU build of torch, for one)."""
 
 
 def missing_modules(backend: Backend, find_spec: FindSpec = importlib.util.find_spec) -> list[str]:
@@ -68,6 +80,25 @@ def is_available(backend: Backend, find_spec: FindSpec = importlib.util.find_spe
     return not missing_modules(backend, find_spec)
 
 
+def install_hint(backend: Backend) -> str:
+    """What to run so that ``backend``'s modules are there."""
+    if backend.extra is None:
+        return "reinstall homevoice"
+    hint = f"pip install 'homevoice[{backend.extra}]'"
+    target = MAKE_TARGETS.get(backend.extra)
+    return f"{hint} (in a homevoice checkout: `{target}`)" if target else hint
+
+
+def require(backend: Backend, find_spec: FindSpec = importlib.util.find_spec) -> None:
+    """Raise MissingExtraError, naming the extra, unless every module the backend needs is there."""
+    missing = missing_modules(backend, find_spec)
+    if missing:
+        raise MissingExtraError(
+            f"Engine {backend.name} needs {', '.join(missing)}, which is not installed; "
+            f"run: {install_hint(backend)}."
+        )
+
+
 def load_backend(name: EngineName | str, find_spec: FindSpec = importlib.util.find_spec) -> Any:
     """The backend's engine class, importing its module now and not before."""
     try:
@@ -75,10 +106,5 @@ def load_backend(name: EngineName | str, find_spec: FindSpec = importlib.util.fi
     except (KeyError, ValueError) as err:
         known = ", ".join(sorted(BACKENDS))
         raise UnknownModelError(f"Unknown engine {name!r}; known engines: {known}.") from err
-    missing = missing_modules(backend, find_spec)
-    if missing:
-        install = f"pip install 'homevoice[{backend.extra}]'" if backend.extra else "reinstall homevoice"
-        raise MissingExtraError(
-            f"Engine {backend.name} needs {', '.join(missing)}, which is not installed; run: {install}."
-        )
+    require(backend, find_spec)
     return getattr(importlib.import_module(backend.module), backend.attribute)

@@ -33,6 +33,7 @@ from homevoice.text import (
     strip_stress,
 )
 from homevoice.text.chunks import split_long
+from homevoice.voices.speaking import EnrolledVoices
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,15 @@ class UnknownVoiceError(HomevoiceError):
 
 
 class SpeechService:
-    def __init__(self, settings: TtsSettings, voices: ModelManager[TextToSpeech]) -> None:
+    def __init__(
+        self,
+        settings: TtsSettings,
+        voices: ModelManager[TextToSpeech],
+        enrolled: EnrolledVoices | None = None,
+    ) -> None:
         self._settings = settings
         self._voices = voices
+        self.enrolled = enrolled
         self._lexicon: Lexicon | None = None
         if settings.lexicon_file is not None:
             self._lexicon = load_lexicon(Path(settings.lexicon_file))
@@ -105,25 +112,55 @@ class SpeechService:
         if name.lower() in OPENAI_VOICES:
             return self._settings.openai_voices.get(name.lower(), {}).get(language, fallback)
         spec = find_voice(name)
-        if spec is None:
-            known = ", ".join(v.name for v in VOICES)
-            raise UnknownVoiceError(
-                f"Unknown voice {name!r}; voices: {known}, or an OpenAI name ({', '.join(sorted(OPENAI_VOICES))})."
-            )
-        return spec.name
+        if spec is not None:
+            return spec.name
+        enrolled = self.enrolled.library.get(name) if self.enrolled is not None else None
+        if enrolled is not None:
+            return enrolled.name
+        known = ", ".join(v.name for v in VOICES)
+        if self.enrolled is not None:
+            known += "".join(f", {v.name}" for v in self.enrolled.library.list())
+        raise UnknownVoiceError(
+            f"Unknown voice {name!r}; voices: {known}, or an OpenAI name ({', '.join(sorted(OPENAI_VOICES))})."
+        )
+
+    def voice_language(self, voice: str) -> str | None:
+        """The first language a built-in or enrolled voice speaks, or None for an unknown name."""
+        spec = find_voice(voice)
+        if spec is not None:
+            return spec.languages[0] if spec.languages else None
+        enrolled = self.enrolled.library.get(voice) if self.enrolled is not None else None
+        return enrolled.language if enrolled is not None else None
+
+    def identity(self, voice: str) -> str:
+        """What a voice's audio depends on besides the text: its engine, and for an enrolled voice
+        the enrolment, so cached audio is never reused for a voice enrolled again."""
+        spec = find_voice(voice)
+        if spec is not None:
+            return str(spec.engine)
+        identity = self.enrolled.identity(voice) if self.enrolled is not None else None
+        if identity is None:
+            raise UnknownVoiceError(f"Unknown voice {voice!r}.")
+        return identity
+
+    def _key(self, voice: str) -> str:
+        """The voice manager's name for a voice: enrolled voices carry their enrolment id."""
+        if find_voice(voice) is not None or self.enrolled is None:
+            return voice
+        return self.enrolled.key_for(voice) or voice
 
     def load(self, voice: str) -> None:
         """Load a voice now, so loading errors come before any audio is sent."""
-        self._voices.load(voice)
+        self._voices.load(self._key(voice))
 
     def sample_rate(self, voice: str) -> int:
-        with self._voices.use(voice) as engine:
+        with self._voices.use(self._key(voice)) as engine:
             return engine.voice.sample_rate
 
     def samples(self, plan: SpeechPlan, speed: float = 1.0) -> Iterator[NDArray[np.float32]]:
         """The audio of each sentence (or group of sentences) and pause, in order, as soon as it exists."""
         options = SynthesisOptions(speed=speed)
-        with self._voices.use(plan.voice) as engine:
+        with self._voices.use(self._key(plan.voice)) as engine:
             info = engine.voice
             rate = info.sample_rate
             started = time.perf_counter()

@@ -33,7 +33,12 @@ def serving_bot(settings: Settings) -> Iterator[App]:
         audiobooks = app.audiobooks()
         runtime = JobRuntime(settings, app.transcription, listen=True, audiobooks=audiobooks, telegram=True)
         telegram = TelegramBot(
-            settings.telegram, app.capture(), app.speech, app.commands(), audiobooks=audiobooks
+            settings.telegram,
+            app.capture(),
+            app.speech,
+            app.commands(),
+            audiobooks=audiobooks,
+            voices=app.enrolled_voices,
         )
         with live_server(create_api(app, runtime, [telegram])):
             yield app

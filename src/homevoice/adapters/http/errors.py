@@ -61,6 +61,16 @@ _STATUS_BY_CODE: dict[str, int] = {
     "jobs_unavailable": 503,
     "index_unavailable": 503,
     "embeddings_unavailable": 503,
+    "invalid_voice_sample": 400,
+    "sample_silent": 400,
+    "sample_too_short": 400,
+    "sample_noisy": 400,
+    "sample_clipped": 400,
+    "sample_several_speakers": 400,
+    "sample_no_words": 400,
+    "invalid_voice_name": 400,
+    "voice_exists": 409,
+    "voice_not_found": 404,
 }
 
 

@@ -55,6 +55,7 @@ def run_server(app: App, host: str, port: int) -> None:
                 app.commands(),
                 audiobooks=audiobooks,
                 knowledge=app.knowledge,
+                voices=app.enrolled_voices,
             )
         )
     if settings.wyoming.uri is not None:

@@ -23,6 +23,7 @@ from homevoice.adapters.http import (
     podcast,
     rag_chat,
     speech,
+    voices,
 )
 from homevoice.adapters.http.auth import BearerAuth
 from homevoice.adapters.http.body_limit import BodySizeLimit
@@ -86,6 +87,7 @@ def create_api(app: App, runtime: JobRuntime | None = None, companions: Sequence
     install_error_handlers(api)
     api.include_router(openai_audio.router)
     api.include_router(speech.router)
+    api.include_router(voices.router)
     api.include_router(models.router)
     api.include_router(jobs.router)
     api.include_router(commands.router)

@@ -1,9 +1,9 @@
-"""OpenAI-compatible text to speech: ``POST /v1/audio/speech`` streamed, and ``GET /v1/audio/voices``."""
+"""OpenAI-compatible text to speech: ``POST /v1/audio/speech``, streamed."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends
@@ -13,10 +13,8 @@ from starlette.concurrency import iterate_in_threadpool
 
 from homevoice.adapters.http.context import HttpContext, http_context
 from homevoice.audio.encode import MEDIA_TYPES, AudioFormat
-from homevoice.engines.assets import installed_dir
-from homevoice.engines.catalog import VOICES
 from homevoice.errors import HomevoiceError
-from homevoice.services.speech import OPENAI_VOICES, SpeechPlan, SpeechRequest
+from homevoice.services.speech import SpeechPlan, SpeechRequest
 
 router = APIRouter(prefix="/v1/audio", tags=["speech"])
 Ctx = Annotated[HttpContext, Depends(http_context)]
@@ -76,31 +74,3 @@ async def create_speech(ctx: Ctx, body: SpeechBody) -> StreamingResponse:
             admission.release()
 
     return StreamingResponse(audio(), media_type=MEDIA_TYPES[body.response_format])
-
-
-@router.get("/voices")
-async def list_voices(ctx: Ctx) -> dict[str, Any]:
-    """Installed voices with their languages, and what the OpenAI names map to."""
-    settings = ctx.app.settings
-    models_dir = settings.models_dir
-    defaults = {"en": settings.tts.voice_en, "ru": settings.tts.voice_ru}
-    voices = [
-        {
-            "id": spec.name,
-            "object": "voice",
-            "engine": str(spec.engine),
-            "languages": list(spec.languages or ()),
-            "default_for": [lang for lang, name in defaults.items() if name == spec.name],
-            "description": spec.description,
-        }
-        for spec in VOICES
-        if installed_dir(spec, models_dir) is not None
-    ]
-    aliases = {
-        name: {
-            lang: settings.tts.openai_voices.get(name, {}).get(lang, default)
-            for lang, default in defaults.items()
-        }
-        for name in sorted(OPENAI_VOICES)
-    }
-    return {"object": "list", "data": voices, "openai_voices": aliases}

@@ -25,6 +25,7 @@ from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
 from homevoice.services.knowledge import KnowledgeService
 from homevoice.services.speech import SpeechService
+from homevoice.services.voices import VoiceService
 from homevoice.settings_capture import TelegramSettings
 
 log = logging.getLogger(__name__)
@@ -65,12 +66,15 @@ class TelegramBot:
         commands: CommandService | None = None,
         audiobooks: AudiobookService | None = None,
         knowledge: Callable[[], KnowledgeService] | None = None,
+        voices: Callable[[], VoiceService] | None = None,
     ) -> None:
         """Without ``audiobooks``, ``/read`` answers that reading aloud is not available; without
         ``knowledge`` (the service, opened on first use), ``/ask`` and ``/find`` say search is not."""
         self._settings = settings
         self._bot = make_bot(settings)
-        self._handlers = Handlers(self._bot, settings, capture, speech, commands, audiobooks, knowledge)
+        self._handlers = Handlers(
+            self._bot, settings, capture, speech, commands, audiobooks, knowledge, voices
+        )
         self._reads_books = audiobooks is not None
         self._capture = capture
         self._poller: asyncio.Task[None] | None = None

@@ -17,6 +17,7 @@ from homevoice.adapters.telegram.beside import keep_typing
 from homevoice.adapters.telegram.book_delivery import UPLOAD_TIMEOUT_S, BookDelivery
 from homevoice.adapters.telegram.commands import Commands
 from homevoice.adapters.telegram.downloads import FileTooBigError, download
+from homevoice.adapters.telegram.enrolling import Enrolling
 from homevoice.adapters.telegram.messages import capture_of, command_of, key_of, media_of
 from homevoice.adapters.telegram.reading import Reading, readable_name
 from homevoice.audiobooks.library import BookRecord
@@ -29,6 +30,7 @@ from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
 from homevoice.services.knowledge import KnowledgeService
 from homevoice.services.speech import SpeechService
+from homevoice.services.voices import VoiceService
 from homevoice.settings_capture import TelegramSettings
 from homevoice.vault import VaultError
 
@@ -53,6 +55,7 @@ class Handlers:
         commands: CommandService | None = None,
         audiobooks: AudiobookService | None = None,
         knowledge: Callable[[], KnowledgeService] | None = None,
+        voices: Callable[[], VoiceService] | None = None,
     ) -> None:
         self._bot = bot
         self._settings = settings
@@ -61,6 +64,7 @@ class Handlers:
         self._commands = Commands(bot, capture, speech, commands)
         self._reading = Reading(bot, settings, speech, capture.vault_dir, audiobooks)
         self._asking = asking.Asking(bot, capture, speech, knowledge)
+        self._enrolling = Enrolling(bot, settings, voices)
         self._books = None if audiobooks is None else BookDelivery(bot, audiobooks.library.root)
         self._refused: set[int] = set()  # in memory only: nothing of a stranger's is stored
         self._typing: dict[CaptureKey, asyncio.Task[None]] = {}
@@ -97,6 +101,12 @@ class Handlers:
             return
         if command is not None and command.name == "read":
             await self._reading.start(message, command.argument)
+            return
+        if command is not None and command.name == "voice" and (media := media_of(message)) is not None:
+            await self._enrolling.enrol(message, media, command.argument)
+            return
+        if command is not None and command.name == "voices":
+            await self._enrolling.list(message)
             return
         if command is not None and command.name in asking.COMMANDS:
             await self._asking.run(command, message)

@@ -71,7 +71,7 @@ def _media_of(message: Message) -> MediaFile | None:
     return None
 
 
-CAPTION_COMMANDS = frozenset({"read"})
+CAPTION_COMMANDS = frozenset({"read", "voice"})
 """Commands taken from a file's caption; any other caption is part of the capture."""
 
 

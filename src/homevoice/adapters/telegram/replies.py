@@ -34,6 +34,7 @@ _TEXTS = {
         "/ask QUESTION (or a voice message starting with “ask”, or captioned /ask): an answer from your "
         "notes, with its sources; not saved as a note\n/find WORDS: the notes that match, without the LLM\n"
         "/voice on|off: answers also as a voice message (the text with its sources still comes)\n"
+        "A voice message captioned /voice NAME: a voice made from it (read 5-15 s aloud); /voices lists them\n"
         "/lang ru|en|auto: the language of your voice messages\n/say TEXT: I answer with a voice message\n"
         "/do COMMAND (or a voice message starting with the wake word): notes, reminders, the house\n"
         "/read: send a PDF, EPUB, Markdown or text file with the caption /read (or reply /read to one), "
@@ -85,8 +86,24 @@ _TEXTS = {
         "sources": "Sources:",
         "voice_on": "Answers to your questions will also come as voice messages.",
         "voice_off": "Answers to your questions will come as text only.",
+        "voices_unavailable": "Voices cannot be enrolled on this server.",
+        "voice_name_missing": "Send a voice message with the caption /voice NAME to make a voice of it, "
+        "for example /voice mom. /voices lists the voices.",
+        "voice_enrolled": "Voice {voice} enrolled from {seconds:.0f} s of speech. I heard: “{heard}”. "
+        "Use it as voice={voice} with /read, or as the voice {voice} in the API.",
+        "voice_not_enrolled": "No voice was made: {reason}",
+        "voice_sample_silent": "the recording is silent. Record 5-15 seconds of one person speaking.",
+        "voice_sample_too_short": "there is too little speech. Record 5-15 seconds of one person speaking.",
+        "voice_sample_noisy": "there is too much noise. Record in a quiet room, close to the phone.",
+        "voice_sample_clipped": "the recording is distorted (too loud). Hold the phone a little further away.",
+        "voice_sample_several_speakers": "more than one person speaks. Record one voice only.",
+        "voice_sample_no_words": "I could not make out any words. Read a few sentences aloud.",
+        "voice_invalid_voice_name": "“{voice}” cannot name a voice: use letters, digits, _ and -.",
+        "voice_voice_exists": "a voice named “{voice}” exists already; choose another name.",
+        "voices_none": "No voices are enrolled. Send a voice message with the caption /voice NAME to make one.",
+        "voices_list": "Enrolled voices:\n{voices}",
         "voice_usage": "Use /voice on or /voice off: whether answers to your questions also come as voice "
-        "messages. Now: {state}.",
+        "messages. Now: {state}. To make a voice, send a voice message with the caption /voice NAME.",
     },
     "ru": {
         "refusal": "Это личный бот. Ваш id в Telegram: {user_id}; владелец может добавить его в список разрешённых.",
@@ -95,6 +112,7 @@ _TEXTS = {
         "/ask ВОПРОС (или голосовое, начатое со слова «вопрос», или с подписью /ask): ответ по вашим "
         "заметкам с источниками; в заметки не сохраняется\n/find СЛОВА: подходящие заметки, без LLM\n"
         "/voice on|off: ответы ещё и голосом (текст с источниками приходит всё равно)\n"
+        "Голосовое с подписью /voice ИМЯ: из него сделаю голос (прочитайте вслух 5–15 с); /voices: голоса\n"
         "/lang ru|en|auto: язык голосовых сообщений\n/say ТЕКСТ: отвечу голосовым сообщением\n"
         "/do КОМАНДА (или голосовое, начатое со слова-обращения): заметки, напоминания, дом\n"
         "/read: пришлите PDF, EPUB, Markdown или текстовый файл с подписью /read (или ответьте /read на него) "
@@ -146,8 +164,24 @@ _TEXTS = {
         "sources": "Источники:",
         "voice_on": "Ответы на ваши вопросы будут приходить и голосовыми сообщениями.",
         "voice_off": "Ответы на ваши вопросы будут приходить только текстом.",
+        "voices_unavailable": "На этом сервере нельзя добавлять голоса.",
+        "voice_name_missing": "Чтобы сделать из голосового сообщения голос, пришлите его с подписью /voice ИМЯ, "
+        "например /voice мама. /voices покажет голоса.",
+        "voice_enrolled": "Голос {voice} добавлен по {seconds:.0f} с речи. Я услышал: «{heard}». "
+        "Выбирайте его как voice={voice} в /read или как голос {voice} в API.",
+        "voice_not_enrolled": "Голос не добавлен: {reason}",
+        "voice_sample_silent": "в записи тишина. Запишите 5–15 секунд речи одного человека.",
+        "voice_sample_too_short": "в записи слишком мало речи. Запишите 5–15 секунд речи одного человека.",
+        "voice_sample_noisy": "слишком много шума. Запишите в тихой комнате, ближе к телефону.",
+        "voice_sample_clipped": "запись искажена (слишком громко). Держите телефон чуть дальше.",
+        "voice_sample_several_speakers": "говорит больше одного человека. Запишите один голос.",
+        "voice_sample_no_words": "не удалось разобрать слова. Прочитайте вслух несколько предложений.",
+        "voice_invalid_voice_name": "«{voice}» не годится в имя голоса: буквы, цифры, _ и -.",
+        "voice_voice_exists": "голос «{voice}» уже есть; выберите другое имя.",
+        "voices_none": "Голосов пока нет. Пришлите голосовое с подписью /voice ИМЯ, чтобы добавить.",
+        "voices_list": "Голоса:\n{voices}",
         "voice_usage": "Напишите /voice on или /voice off: присылать ли ответы на вопросы ещё и голосом. "
-        "Сейчас: {state}.",
+        "Сейчас: {state}. Чтобы добавить голос, пришлите голосовое с подписью /voice ИМЯ.",
     },
 }
 

@@ -53,7 +53,8 @@ class WyomingHandler(AsyncEventHandler):
         if AudioChunk.is_type(kind):  # the most frequent event first
             self._listener.add(AudioChunk.from_event(event))
         elif Describe.is_type(kind):
-            info = await asyncio.to_thread(describe, self._app.settings.models_dir)
+            enrolled = await asyncio.to_thread(self._app.enrolled_voices().list_voices)
+            info = await asyncio.to_thread(describe, self._app.settings.models_dir, enrolled)
             await self.write_event(info.event())
         elif Transcribe.is_type(kind):
             self._listener.request(Transcribe.from_event(event))

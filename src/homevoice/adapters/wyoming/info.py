@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from wyoming.info import AsrModel, AsrProgram, Attribution, Info, TtsProgram, TtsVoice
@@ -9,6 +10,7 @@ from wyoming.info import AsrModel, AsrProgram, Attribution, Info, TtsProgram, Tt
 from homevoice import __version__
 from homevoice.engines.assets import installed_dir
 from homevoice.engines.catalog import CATALOG, VOICES, EngineName, ModelSpec
+from homevoice.voices.library import EnrolledVoice
 
 # homevoice has no public home page to point to; Home Assistant shows the name only.
 HOMEVOICE = Attribution(name="homevoice", url="")
@@ -45,8 +47,9 @@ def installed(specs: tuple[ModelSpec, ...], models_dir: Path) -> list[ModelSpec]
     return [spec for spec in specs if installed_dir(spec, models_dir) is not None]
 
 
-def describe(models_dir: Path) -> Info:
-    """Reads the models folder on every call: a model pulled while serving shows up at once."""
+def describe(models_dir: Path, enrolled: Sequence[EnrolledVoice] = ()) -> Info:
+    """Reads the models folder on every call: a model pulled while serving shows up at once.
+    ``enrolled``: voices made from a sample, offered beside the built-in ones."""
     asr = AsrProgram(
         name="homevoice",
         attribution=HOMEVOICE,
@@ -82,6 +85,17 @@ def describe(models_dir: Path) -> Info:
                 languages=list(spec.languages or ()),
             )
             for spec in installed(VOICES, models_dir)
+        ]
+        + [
+            TtsVoice(
+                name=voice.name,
+                attribution=HOMEVOICE,
+                installed=True,
+                description=f"{voice.name} (enrolled {voice.enrolled_at[:10]})",
+                version=None,
+                languages=[voice.language],
+            )
+            for voice in enrolled
         ],
         supports_synthesize_streaming=True,
     )

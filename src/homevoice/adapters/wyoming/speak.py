@@ -21,7 +21,6 @@ from wyoming.tts import Synthesize, SynthesizeStopped, SynthesizeVoice
 
 from homevoice.adapters.wyoming.bridge import error_event, float_to_pcm16, pieces, thread_iter
 from homevoice.adapters.wyoming.listen import language_code
-from homevoice.engines.catalog import find_voice
 from homevoice.services.speech import SENTENCE_GAP_S, SpeechPlan, SpeechRequest, SpeechService
 from homevoice.text import detect_language, split_sentences
 from homevoice.text.language import SUPPORTED_LANGUAGES
@@ -85,9 +84,7 @@ class Speaker:
         name = (voice.name if voice else None) or None
         language = language_code(voice.language if voice else None)
         if name is not None:
-            spec = find_voice(name)
-            if language is None and spec is not None and spec.languages:
-                language = spec.languages[0]
+            language = language or self._speech.voice_language(name)
             self._speech.voice_for(name, language or "en")
         return name, language
 
