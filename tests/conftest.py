@@ -39,6 +39,18 @@ def data_dir(models_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def own_data_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A new data dir sharing the joined models, so what a test stores (voices, captures) stays its own."""
+
+    def make(name: str) -> Path:
+        data = tmp_path_factory.mktemp(name)
+        (data / "models").symlink_to(data_dir / "models")
+        return data
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def evalset() -> Iterator[Path]:
     """The dev eval set; CI must have it, elsewhere its absence skips the tests that need it."""
     if not (EVALSET / "manifest.tsv").is_file():

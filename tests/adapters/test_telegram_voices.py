@@ -52,12 +52,10 @@ class Chat:
 
 
 @pytest.fixture(scope="module")
-def chat(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chat]:
-    data = tmp_path_factory.mktemp("voices-telegram")
-    (data / "models").symlink_to(data_dir / "models")
+def chat(own_data_dir: Callable[[str], Path]) -> Iterator[Chat]:
     with FakeBotApi() as api:
         settings = load_settings(
-            data_dir=data,
+            data_dir=own_data_dir("voices-telegram"),
             stt={"model": "tiny.en", "cpu_threads": 2},
             models={"keep_alive_s": -1},
             telegram=bot_settings(api, [OWNER]),

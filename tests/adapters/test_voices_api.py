@@ -36,12 +36,12 @@ TEXT = "The garden gate was left open again this morning."
 
 
 @pytest.fixture(scope="module")
-def voices_app(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+def voices_app(own_data_dir: Callable[[str], Path]) -> Iterator[App]:
     """Its own data dir (the models shared), so enrolled voices stay out of other tests."""
-    data = tmp_path_factory.mktemp("voices-api")
-    (data / "models").symlink_to(data_dir / "models")
     settings = load_settings(
-        data_dir=data, stt={"model": "tiny.en", "cpu_threads": 2}, models={"keep_alive_s": -1}
+        data_dir=own_data_dir("voices-api"),
+        stt={"model": "tiny.en", "cpu_threads": 2},
+        models={"keep_alive_s": -1},
     )
     application = build_app(settings)
     yield application

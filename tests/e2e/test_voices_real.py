@@ -28,11 +28,13 @@ TEXT = "Please water the tomatoes before the evening."
 
 
 @pytest.fixture(scope="module")
-def app(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    data = tmp_path_factory.mktemp("voices-real")
-    (data / "models").symlink_to(data_dir / "models")
+def app(own_data_dir: Callable[[str], Path]) -> Iterator[App]:
     application = build_app(
-        load_settings(data_dir=data, stt={"model": "tiny.en", "cpu_threads": 2}, models={"keep_alive_s": -1})
+        load_settings(
+            data_dir=own_data_dir("voices-real"),
+            stt={"model": "tiny.en", "cpu_threads": 2},
+            models={"keep_alive_s": -1},
+        )
     )
     yield application
     application.close()
@@ -131,11 +133,9 @@ def test_refusals_store_nothing(app: App, clip: Callable[[str], Path]) -> None:
 
 
 def test_the_command_line_adds_lists_speaks_with_and_removes(
-    data_dir: Path, tmp_path: Path, clip: Callable[[str], Path]
+    own_data_dir: Callable[[str], Path], tmp_path: Path, clip: Callable[[str], Path]
 ) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "models").symlink_to(data_dir / "models")
+    data = own_data_dir("voices-cli")
     added = homevoice(data, "voices", "add", "Narrator", str(clip("en_ljspeech_LJ050-0131")), "--json")
     assert added.returncode == 0, added.stderr
     entry = json.loads(added.stdout)

@@ -31,7 +31,7 @@ from homevoice.errors import (
 from homevoice.services.speech import SpeechRequest
 from homevoice.services.voices import EnrolRequest
 from homevoice.settings import Settings, load_settings
-from tests.fakes.fake_hub import FakeHub
+from tests.fakes.fake_hub import FakeHub, isolate_huggingface_hub
 from tests.fakes.xtts_tiny import FILES, build_tiny_xtts
 
 if importlib.util.find_spec("TTS") is None:  # `make test` installs it; see the Makefile
@@ -303,29 +303,6 @@ def test_models_pull_fetches_the_model_and_it_loads(
         engine.close()
     spec = find_any("xtts-v2")
     assert spec is not None and spec.licence is not None
-
-
-def isolate_huggingface_hub(monkeypatch: pytest.MonkeyPatch, hf_home: Path) -> None:
-    """Keep huggingface_hub away from the user's cache, token and offline setting, and fail fast."""
-    from huggingface_hub import constants
-
-    for var in (
-        "HF_HUB_OFFLINE",
-        "TRANSFORMERS_OFFLINE",
-        "HF_TOKEN",
-        "HUGGING_FACE_HUB_TOKEN",
-        "HF_ENDPOINT",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("HF_HOME", str(hf_home))
-    # huggingface_hub reads its environment once at import: patch what it already read.
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HOME", str(hf_home))
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hf_home / "hub"))
-    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(hf_home / "token"))
-    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(hf_home / "stored_tokens"))
-    monkeypatch.setattr(constants, "HF_HUB_ETAG_TIMEOUT", 3)
-    monkeypatch.setattr(constants, "HF_HUB_DOWNLOAD_TIMEOUT", 3)
 
 
 def test_an_enrolled_voice_speaks_through_xtts_with_each_piece_checked(

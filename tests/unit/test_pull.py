@@ -12,7 +12,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from huggingface_hub import constants as hf_constants
 from huggingface_hub import hf_hub_download
 
 from homevoice.engines.assets import resolve_voice
@@ -29,7 +28,7 @@ from homevoice.engines.manifest import MANIFEST_NAME, read_manifest
 from homevoice.engines.pull import pull_model, sha256_file
 from homevoice.engines.tts.piper import PiperEngine, voice_file
 from homevoice.errors import ChecksumError, DownloadError, HomevoiceError
-from tests.fakes.fake_hub import FakeHub
+from tests.fakes.fake_hub import FakeHub, isolate_huggingface_hub
 
 REPO = "acme/faster-whisper-test"
 MIB = 1024 * 1024
@@ -57,25 +56,7 @@ SPEC = ModelSpec(name="test-model", engine=EngineName.FASTER_WHISPER, source=Hub
 @pytest.fixture(autouse=True)
 def isolated_hf(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Keep huggingface_hub away from the user's cache, token and offline setting, and fail fast."""
-    hf_home = tmp_path / "hf-home"
-    for var in (
-        "HF_HUB_OFFLINE",
-        "TRANSFORMERS_OFFLINE",
-        "HF_TOKEN",
-        "HUGGING_FACE_HUB_TOKEN",
-        "HF_ENDPOINT",
-    ):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.delenv("HF_OIDC_RESOURCE", raising=False)
-    monkeypatch.setenv("HF_HOME", str(hf_home))
-    # huggingface_hub reads its environment once at import: patch what it already read.
-    monkeypatch.setattr(hf_constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(hf_constants, "HF_HOME", str(hf_home))
-    monkeypatch.setattr(hf_constants, "HF_HUB_CACHE", str(hf_home / "hub"))
-    monkeypatch.setattr(hf_constants, "HF_TOKEN_PATH", str(hf_home / "token"))
-    monkeypatch.setattr(hf_constants, "HF_STORED_TOKENS_PATH", str(hf_home / "stored_tokens"))
-    monkeypatch.setattr(hf_constants, "HF_HUB_ETAG_TIMEOUT", 3)
-    monkeypatch.setattr(hf_constants, "HF_HUB_DOWNLOAD_TIMEOUT", 3)
+    isolate_huggingface_hub(monkeypatch, tmp_path / "hf-home")
 
 
 @pytest.fixture
