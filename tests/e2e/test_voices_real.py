@@ -14,6 +14,7 @@ import pytest
 from homevoice.app import App, build_app
 from homevoice.audio.codec import decode_audio
 from homevoice.errors import HomevoiceError
+from homevoice.services.audiobooks import AudiobookRequest
 from homevoice.services.speech import SpeechRequest, UnknownVoiceError
 from homevoice.services.transcription import TranscriptionRequest
 from homevoice.services.voices import EnrolRequest
@@ -166,3 +167,26 @@ def _manifest_transcript(sample: Path) -> str:
 
     clips = load_manifest(sample.parent.parent / "manifest.tsv")
     return next(c.transcript for c in clips if Path(c.path).name == sample.name)
+
+
+def test_an_audiobook_is_read_in_an_enrolled_voice(
+    app: App, clip: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The synthesis worker processes load the enrolled voice themselves, by name."""
+    service = app.enrolled_voices()
+    service.enrol(EnrolRequest(name="storyteller", source=clip("en_librivox_sense_0870"), origin="file"))
+    try:
+        source = tmp_path / "story.md"
+        source.write_text("# The Harbour\n\nThe boats came back before the storm.\n", encoding="utf-8")
+        books = app.audiobooks()
+        request = AudiobookRequest(voice="storyteller", format="mp3")
+        result = books.render(books.load(source), request, "story")
+        assert result.stats.synthesised == 2  # the title and the sentence
+        book = result.folder / "chapter-01.mp3"
+        audio = decode_audio(book).samples
+        heard = app.transcription.transcribe_samples(audio, TranscriptionRequest(language="en")).text.lower()
+        assert "boats" in heard and "storm" in heard, heard
+        # Its sentences are cached under the enrolment, apart from the base voice's.
+        assert app.speech.identity("storyteller").startswith("voice-match:storyteller#")
+    finally:
+        service.remove("storyteller")
