@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import wave
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
+from homevoice.audio.wav import pcm16_bytes
 from homevoice.evaluation.wer import load_manifest
 from http_common import Clip
 
@@ -38,20 +38,9 @@ def build_clip(evalset: Path, seconds: float) -> Clip:
     return Clip(
         duration=len(samples) / SAMPLE_RATE,
         reference=" ".join(words),
-        files={"wav": wav_bytes(samples), "ogg": opus_bytes(samples)},
+        files={"wav": pcm16_bytes(samples, SAMPLE_RATE), "ogg": opus_bytes(samples)},
         mime={"wav": "audio/wav", "ogg": "audio/ogg"},
     )
-
-
-def wav_bytes(samples: NDArray[np.float32]) -> bytes:
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes(pcm.tobytes())
-    return buf.getvalue()
 
 
 def opus_bytes(samples: NDArray[np.float32]) -> bytes:

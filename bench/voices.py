@@ -43,13 +43,13 @@ from numpy.typing import NDArray
 from bench_dirs import data_dir
 from homevoice.app import App, build_app
 from homevoice.audio.codec import decode_audio
+from homevoice.audio.wav import pcm16_bytes
 from homevoice.errors import HomevoiceError
 from homevoice.evaluation.wer import char_error_rate, normalize
 from homevoice.services.speech import SpeechRequest
 from homevoice.services.transcription import TranscriptionRequest
 from homevoice.services.voices import EnrolRequest
 from homevoice.settings import load_settings
-from homevoice.voices.library import write_wav_bytes
 from homevoice.voices.match import MatchParams, apply_match
 from homevoice.voices.pitch import median_f0
 
@@ -135,9 +135,7 @@ class Listener:
     def hear(self, audio: Sequence[NDArray[np.float32]], rate: int) -> tuple[float, list[str]]:
         """Corpus CER over ``SENTENCES`` on normalised text, and what was heard."""
         heard = [
-            self._app.transcription.transcribe(
-                write_wav_bytes(a, rate), TranscriptionRequest(language="en")
-            ).text
+            self._app.transcription.transcribe(pcm16_bytes(a, rate), TranscriptionRequest(language="en")).text
             for a in audio
         ]
         texts = [normalize(t, "en") for t in heard]

@@ -22,8 +22,8 @@ from wyoming.tts import Synthesize, SynthesizeVoice
 
 from homevoice.adapters.http.server import create_api
 from homevoice.app import App, build_app
+from homevoice.audio.wav import pcm16_bytes
 from homevoice.settings import load_settings
-from homevoice.voices.library import write_wav_bytes
 from homevoice.voices.pitch import median_f0
 from tests.adapters.test_wyoming import audio_of, read_until, serving, talk
 from tests.fakes.live_server import live_server
@@ -119,7 +119,7 @@ def test_enrol_list_speak_and_remove_over_http(url: str, clip: Callable[[str], P
 
 
 def test_bad_samples_and_names_get_clear_errors(url: str, clip: Callable[[str], Path]) -> None:
-    silence = write_wav_bytes(np.zeros(16_000 * 6, dtype=np.float32), 16_000)
+    silence = pcm16_bytes(np.zeros(16_000 * 6, dtype=np.float32), 16_000)
     response = enrol(url, "quiet", silence, filename="quiet.wav")
     assert response.status_code == 400
     error = response.json()["error"]

@@ -13,13 +13,13 @@ import pytest
 
 from homevoice.app import App, build_app
 from homevoice.audio.codec import decode_audio
+from homevoice.audio.wav import pcm16_bytes
 from homevoice.errors import HomevoiceError
 from homevoice.services.audiobooks import AudiobookRequest
 from homevoice.services.speech import SpeechRequest, UnknownVoiceError
 from homevoice.services.transcription import TranscriptionRequest
 from homevoice.services.voices import EnrolRequest
 from homevoice.settings import load_settings
-from homevoice.voices.library import write_wav_bytes
 from homevoice.voices.pitch import median_f0
 from tests.e2e.test_cli_real import homevoice
 
@@ -70,7 +70,7 @@ def test_an_enrolled_voice_speaks_closer_to_its_sample(app: App, clip: Callable[
         assert abs(np.log(matched_f0 / ref_f0)) < abs(np.log(base_f0 / ref_f0))
         # Heard back by speech to text: the match keeps the words.
         heard = app.transcription.transcribe(
-            write_wav_bytes(matched, rate), TranscriptionRequest(language="en")
+            pcm16_bytes(matched, rate), TranscriptionRequest(language="en")
         ).text.lower()
         assert "tomatoes" in heard and "evening" in heard, heard
     finally:
@@ -122,7 +122,7 @@ def test_a_russian_sample_is_matched_on_the_russian_voice(app: App, clip: Callab
 
 def test_refusals_store_nothing(app: App, clip: Callable[[str], Path]) -> None:
     service = app.enrolled_voices()
-    silence = write_wav_bytes(np.zeros(16_000 * 8, dtype=np.float32), 16_000)
+    silence = pcm16_bytes(np.zeros(16_000 * 8, dtype=np.float32), 16_000)
     with pytest.raises(HomevoiceError) as refused:
         service.enrol(EnrolRequest(name="quiet", source=silence, origin="x"))
     assert refused.value.code == "sample_silent"

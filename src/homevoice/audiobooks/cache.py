@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from homevoice.audio.wav import read_pcm16, write_pcm16
 from homevoice.errors import HomevoiceError
 
 
@@ -41,27 +42,20 @@ class SentenceCache:
     def get(self, key: str) -> tuple[NDArray[np.float32], int] | None:
         """The sentence's samples and rate, or None when not cached (or unreadable)."""
         try:
-            with wave.open(str(self.path(key)), "rb") as audio:
-                rate = audio.getframerate()
-                frames = audio.readframes(audio.getnframes())
+            return read_pcm16(self.path(key))
         except (FileNotFoundError, wave.Error, EOFError):
             return None
-        return np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0, rate
 
     def put(self, key: str, samples: NDArray[np.float32], rate: int) -> None:
         target = self.path(key)
-        pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".wav")
         except OSError as err:
             raise _storage_error(err, self.root) from err
         try:
-            with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as audio:
-                audio.setnchannels(1)
-                audio.setsampwidth(2)
-                audio.setframerate(rate)
-                audio.writeframes(pcm.tobytes())
+            with os.fdopen(handle, "wb") as raw:
+                write_pcm16(raw, samples, rate)
             Path(temp).replace(target)
         except OSError as err:
             Path(temp).unlink(missing_ok=True)

@@ -7,7 +7,6 @@ all: it is written under a temporary name and renamed, and removed by a rename b
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from homevoice.audio.wav import pcm16_bytes, read_pcm16
 from homevoice.voices.model import InvalidVoiceNameError, VoiceExistsError, VoiceNotFoundError
 
 log = logging.getLogger(__name__)
@@ -209,33 +209,20 @@ class VoiceLibrary:
             return None
 
 
-def write_wav_bytes(audio: NDArray[np.float32], rate: int) -> bytes:
-    """A mono 16-bit WAV file of ``audio``."""
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).round().astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm.tobytes())
-    return buffer.getvalue()
-
-
 def write_wav(path: Path, audio: NDArray[np.float32], rate: int) -> None:
-    path.write_bytes(write_wav_bytes(audio, rate))
+    path.write_bytes(pcm16_bytes(audio, rate))
     _fsync(path)
 
 
 def read_wav(path: Path, rate: int) -> NDArray[np.float32]:
     """A mono 16-bit WAV this library wrote; ValueError for anything else."""
     try:
-        with wave.open(str(path), "rb") as src:
-            if src.getnchannels() != 1 or src.getsampwidth() != 2 or src.getframerate() != rate:
-                raise ValueError(f"{path} is not a {rate} Hz mono 16-bit WAV")
-            frames = src.readframes(src.getnframes())
+        samples, found = read_pcm16(path)
     except (OSError, EOFError, wave.Error) as err:
         raise ValueError(f"{path} cannot be read: {err}") from err
-    return (np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0).astype(np.float32)
+    if found != rate:
+        raise ValueError(f"{path} is not a {rate} Hz mono 16-bit WAV")
+    return samples
 
 
 def _fsync(path: Path) -> None:

@@ -44,10 +44,9 @@ def voice_loader(
     """Loads a built-in voice by name, an enrolled one by key or name."""
 
     def load(name: str) -> TextToSpeech:
-        if find_voice(name) is not None:
-            return load_tts_engine(settings, name, cpu_threads=cpu_threads)
-        if enrolled.library.get(name.partition("#")[0]) is not None:
+        if find_voice(name) is None and enrolled.owns(name):
             return enrolled.load(name)
-        return load_tts_engine(settings, name, cpu_threads=cpu_threads)  # a Piper folder, or a clear error
+        # A built-in voice, a Piper voice folder, or a clear error.
+        return load_tts_engine(settings, name, cpu_threads=cpu_threads)
 
     return load

@@ -33,10 +33,6 @@ def engine_key(voice: EnrolledVoice) -> str:
     return f"{voice.name}{KEY_SEPARATOR}{voice.id}"
 
 
-def is_engine_key(key: str) -> bool:
-    return KEY_SEPARATOR in key
-
-
 class EnrolledVoices:
     """The library as the speech service sees it: names to resolve, voices to load."""
 
@@ -69,6 +65,10 @@ class EnrolledVoices:
         if choice == CLONER or (choice == "auto" and self.cloning_installed()):
             return CLONER
         return MATCH_ENGINE
+
+    def owns(self, key: str) -> bool:
+        """Whether a loading key or name is an enrolled voice's."""
+        return self.library.get(key.partition(KEY_SEPARATOR)[0]) is not None
 
     def key_for(self, name: str) -> str | None:
         """The loading key of an enrolled voice, or None if no voice has this name."""

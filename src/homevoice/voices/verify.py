@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from homevoice.audio.wav import pcm16_bytes
 from homevoice.evaluation.wer import normalize
 from homevoice.voices.cloned import Verifier
-from homevoice.voices.library import write_wav_bytes
 
 MAX_CER = 0.35
 """Whisper base on clean synthetic speech stays far below this; a skipped or babbled phrase does not."""
@@ -35,7 +35,7 @@ Transcribe = Callable[[bytes, str], str]
 
 def speech_verifier(transcribe: Transcribe, max_cer: float = MAX_CER) -> Verifier:
     def says(audio: NDArray[np.float32], rate: int, text: str, language: str) -> bool:
-        heard = transcribe(write_wav_bytes(audio, rate), language)
+        heard = transcribe(pcm16_bytes(audio, rate), language)
         expected = normalize(text, language)
         return character_error_rate(expected, normalize(heard, language)) <= max_cer
 
