@@ -11,7 +11,9 @@ BIN := $(VENV)/bin
 DEBIAN_PACKAGES := python3-venv python3-dev build-essential festival festvox-ru
 # The tests also start a real PostgreSQL server on 127.0.0.1 for workers sharing queues.
 # build-essential + cmake: the dev extra compiles llama-cpp-python (a real LLM server for tests).
-TEST_DEBIAN_PACKAGES := postgresql strace build-essential cmake
+# chromium: the web page's tests drive Debian's browser with Playwright (which downloads none);
+# fonts-dejavu-core gives it Latin and Cyrillic glyphs for screenshots.
+TEST_DEBIAN_PACKAGES := postgresql strace build-essential cmake chromium fonts-dejavu-core
 # Parallel compile jobs for packages built from source (llama-cpp-python: about 5 minutes on 2 cores).
 CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 # The torch build for the clone extra (XTTS-v2): cpu, cuda, or auto (cuda when nvidia-smi lists a
@@ -19,7 +21,7 @@ CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 # a CUDA build of several GB; scripts/install_with_torch.py takes the CPU build where it is reachable.
 TORCH ?=
 
-.PHONY: install install-clone run test lint typecheck pytest bench docs debian-packages test-debian-packages clean
+.PHONY: install install-clone run test lint typecheck pytest bench docs screenshots debian-packages test-debian-packages clean
 
 install: debian-packages $(VENV)/.installed-core
 	$(BIN)/homevoice models install
@@ -58,6 +60,10 @@ bench: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-core
 	$(BIN)/homevoice config docs > docs/configuration.md
+
+# The web page's screens at phone and desktop widths, for docs/screenshots/.
+screenshots: install test-debian-packages $(VENV)/.installed-dev
+	$(BIN)/python scripts/web_screenshots.py --out docs/screenshots
 
 test-debian-packages:
 	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES="$(TEST_DEBIAN_PACKAGES)"

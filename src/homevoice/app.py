@@ -18,6 +18,7 @@ from homevoice.engines.manager import ModelManager
 from homevoice.engines.registry import load_backend
 from homevoice.services.audiobooks import AudiobookService
 from homevoice.services.capture import CaptureService
+from homevoice.services.notes import NoteService
 from homevoice.services.speech import SpeechService
 from homevoice.services.transcription import TranscriptionRequest, TranscriptionService
 from homevoice.services.webhooks import WebhookService
@@ -46,6 +47,7 @@ class App:
     thread or a DBOS step; the deliveries run while the job runtime of this process is running."""
 
     _capture: CaptureService | None = field(default=None, init=False)
+    _notes: NoteService | None = field(default=None, init=False)
     _commands: CommandService | None = field(default=None, init=False)
     _audiobooks: AudiobookService | None = field(default=None, init=False)
     _knowledge: KnowledgeService | None = field(default=None, init=False)
@@ -56,10 +58,7 @@ class App:
     def capture(self) -> CaptureService:
         """Captures into the vault; their database and spool are opened on first use."""
         if self._capture is None:
-            if self.settings.vault.path is None:
-                # The default vault lives in the data dir; a configured one may be a share that is not
-                # mounted yet, which must not be papered over with an empty folder.
-                self.settings.vault_dir.mkdir(parents=True, exist_ok=True)
+            self._make_default_vault()
             capture_dir = self.settings.data_dir / "capture"
             self._capture = CaptureService(
                 self.settings.vault,
@@ -70,6 +69,19 @@ class App:
                 self.settings.commands.wake_phrases,
             )
         return self._capture
+
+    def notes(self) -> NoteService:
+        """Notes saved from the web page into the vault inbox."""
+        if self._notes is None:
+            self._make_default_vault()
+            self._notes = NoteService(self.settings.vault, self.settings.vault_dir)
+        return self._notes
+
+    def _make_default_vault(self) -> None:
+        if self.settings.vault.path is None:
+            # The default vault lives in the data dir; a configured one may be a share that is not
+            # mounted yet, which must not be papered over with an empty folder.
+            self.settings.vault_dir.mkdir(parents=True, exist_ok=True)
 
     def commands(self) -> CommandService:
         """Voice commands; their integrations (Home Assistant, an LLM) are set up on first use."""

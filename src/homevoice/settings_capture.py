@@ -44,7 +44,7 @@ class TelegramSettings(_Section):
 
 
 class VaultSettings(_Section):
-    """The Obsidian vault that captures are written into."""
+    """The Obsidian vault that captures and web notes are written into."""
 
     path: Path | None = Field(
         None,
@@ -53,7 +53,7 @@ class VaultSettings(_Section):
     inbox: str = Field("Inbox", description="Folder inside the vault for new notes.")
     daily_note_heading: str | None = Field(
         None,
-        description="When set, each capture is also linked under this heading in today's daily note, if that note exists (folder and date format from `.obsidian/daily-notes.json`).",
+        description="When set, each capture (and each note saved with `POST /v1/notes`) is also linked under this heading in today's daily note, if that note exists (folder and date format from `.obsidian/daily-notes.json`).",
     )
     timezone: str | None = Field(
         None,

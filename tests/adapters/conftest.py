@@ -5,30 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from homevoice.adapters.http.server import create_api
-from homevoice.app import App, build_app
-from homevoice.settings import load_settings
+from homevoice.app import App
 from tests.fakes.live_server import live_server
 
 pytestmark = pytest.mark.e2e
 
 ServerFactory = Callable[..., AbstractContextManager[str]]
-
-
-@pytest.fixture(scope="session")
-def http_app(data_dir: Path) -> Iterator[App]:
-    """tiny.en is the default here (whisper-1), so most requests are quick; base is there by name."""
-    settings = load_settings(
-        data_dir=data_dir, stt={"model": "tiny.en", "cpu_threads": 2}, models={"keep_alive_s": -1}
-    )
-    application = build_app(settings)
-    yield application
-    application.close()
 
 
 @pytest.fixture(scope="session")

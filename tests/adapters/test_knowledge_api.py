@@ -22,6 +22,7 @@ from homevoice.engines.llm.base import LlmError
 from homevoice.services.knowledge import RAG_MODEL, KnowledgeService
 from homevoice.settings import load_settings
 from homevoice.vault.frontmatter import parse_note
+from homevoice.vault.obsidian import obsidian_uri
 from tests.fakes.knowledge import CAPTURES, FakeChat, write_sample_vault
 from tests.fakes.live_server import live_server
 
@@ -93,13 +94,16 @@ def test_search_ranks_passages_and_links_them(served: Served) -> None:
             "text": results[0]["text"],
             "score": results[0]["score"],
             "link": "[[Garden/Roses#Pruning]]",
+            "obsidian_uri": "obsidian://open?vault=vault&file=Garden%2FRoses",
         }
+        assert all(r["obsidian_uri"] == obsidian_uri(served.vault.name, r["path"]) for r in results)
         assert "early March" in results[0]["text"] and results[0]["score"] > results[1]["score"]
         for mode in ("vector", "keyword"):
             ranked = http.get("/v1/search", params={"q": "travel budget", "mode": mode}).json()["results"]
             assert ranked[0]["link"] == "[[Work/Budget]]" and ranked[0]["title"] == "Budget 2026"
         russian = http.get("/v1/search", params={"q": "как сохранить цвет борща"}).json()["results"]
         assert russian[0]["path"] == "Recipes/Борщ.md"
+        assert russian[0]["obsidian_uri"] == obsidian_uri(served.vault.name, "Recipes/Борщ.md")
         assert all(not r["path"].startswith("Templates/") for r in results)
         for params, code in (({"q": "  "}, "empty_query"), ({"q": "x", "limit": 0}, "invalid_request")):
             refused = http.get("/v1/search", params=params)
@@ -114,7 +118,9 @@ def test_ask_answers_with_the_passages_it_was_given(served: Served) -> None:
     assert body["model"] == "fake-model"
     links = [c["link"] for c in body["citations"]]
     assert len(links) == 2 and links[0] == "[[Garden/Roses#Pruning]]"
-    assert set(body["citations"][0]) == {"path", "title", "heading", "page", "link", "score"}
+    assert set(body["citations"][0]) == {"path", "title", "heading", "page", "link", "score", "obsidian_uri"}
+    for cited in body["citations"]:
+        assert cited["obsidian_uri"] == obsidian_uri(served.vault.name, cited["path"])
     assert body["answer"] == "Prune in early March [[Garden/Roses#Pruning]], not in [[Garden/Roses#Pruning]]."
     assert "[1] [[Garden/Roses#Pruning]]" in served.chat.calls[-1][-1]["content"]
 
@@ -143,6 +149,13 @@ def test_chat_completions_through_the_openai_sdk(served: Served) -> None:
     assert all(c.object == "chat.completion.chunk" for c in chunks)
     assert len(chunks) > 5 and chunks[-1].choices[0].finish_reason == "stop"
     assert "".join(c.choices[0].delta.content or "" for c in chunks) == content
+
+
+def test_chat_citations_open_in_obsidian(served: Served) -> None:
+    body = {"model": RAG_MODEL, "messages": [{"role": "user", "content": "When do I prune the roses?"}]}
+    with served.http() as http:
+        citations = http.post("/v1/chat/completions", json=body).json()["citations"]
+    assert citations and all(c["obsidian_uri"] == obsidian_uri("vault", c["path"]) for c in citations)
 
 
 def test_the_stream_is_server_sent_events_ending_with_done(served: Served) -> None:
@@ -291,7 +304,9 @@ def test_the_command_line_asks_the_server_that_holds_the_index(
     runner = CliRunner()
     found = runner.invoke(cli, ["search", "beet soup", "--json"])
     assert found.exit_code == 0, found.output
-    assert json.loads(found.stdout)["results"][0]["path"] == "Recipes/Борщ.md"
+    first = json.loads(found.stdout)["results"][0]
+    assert first["path"] == "Recipes/Борщ.md"
+    assert first["obsidian_uri"] == obsidian_uri("vault", "Recipes/Борщ.md")
     asked = runner.invoke(cli, ["ask", "When should I prune the roses?"])
     assert asked.exit_code == 0, asked.output
     assert asked.stdout.startswith("Prune in early March")

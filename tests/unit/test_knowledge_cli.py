@@ -65,7 +65,8 @@ def test_index_search_and_errors(vault: Path) -> None:
     assert found.exit_code == 0, found.output
     results = json.loads(found.stdout)["results"]
     assert len(results) == 2 and results[0]["link"] == "[[Garden/Roses#Pruning]]"
-    assert set(results[0]) == {"path", "title", "heading", "page", "text", "score", "link"}
+    assert set(results[0]) == {"path", "title", "heading", "page", "text", "score", "link", "obsidian_uri"}
+    assert results[0]["obsidian_uri"] == "obsidian://open?vault=vault&file=Garden%2FRoses"
     shown = runner.invoke(app, ["search", "travel budget", "--mode", "keyword"])
     assert shown.exit_code == 0
     assert shown.stdout.startswith("1. [[Work/Budget]]  (Budget 2026, score ")
@@ -92,6 +93,7 @@ def test_ask_and_expand_with_an_llm(vault: Path, llm: str, monkeypatch: pytest.M
     body = json.loads(asked_json.stdout)
     assert body["answer"] == answer
     assert [c["link"] for c in body["citations"]] == ["[[Garden/Roses#Pruning]]"]
+    assert body["citations"][0]["obsidian_uri"] == "obsidian://open?vault=vault&file=Garden%2FRoses"
 
     bad = runner.invoke(app, ["expand", "--day", "tomorrow"])
     assert bad.exit_code == 2 and "[invalid_request]" in bad.stderr

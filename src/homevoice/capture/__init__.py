@@ -1,1 +1,2 @@
-"""Captures: messages from chat (voice, audio, video, text) on their way into the vault."""
+"""Captures: messages from chat (voice, audio, video, text) and notes from the web page on their way
+into the vault."""

@@ -65,7 +65,8 @@ def search(
         lambda server: server.search(query, limit, mode),
     )
     if as_json:
-        _print_json({"results": [search_result(p) for p in passages]})
+        vault = state(ctx).settings().vault_dir.name
+        _print_json({"results": [search_result(p, vault) for p in passages]})
         return
     if not passages:
         print("Nothing found.", file=sys.stderr)
@@ -91,7 +92,7 @@ def ask(
             lambda service: service.ask(question, limit=limit),
             lambda server: server.ask(question, limit),
         )
-        _print_json(answer_json(answer))
+        _print_json(answer_json(answer, state(ctx).settings().vault_dir.name))
         return
 
     def stream(service: KnowledgeService) -> None:

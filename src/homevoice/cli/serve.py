@@ -54,7 +54,7 @@ def serve(
         if settings.wyoming.uri is not None:
             print(f"homevoice: Wyoming on {settings.wyoming.uri} (speech to text and text to speech)")
         print(
-            f"homevoice: listening on http://{_url_host(bind_host)}:{bind_port} (API docs at /docs)",
+            f"homevoice: listening on http://{_url_host(bind_host)}:{bind_port} (web page at /, API docs at /docs)",
             flush=True,
         )
         run_server(app, bind_host, bind_port)

@@ -23,7 +23,7 @@ from homevoice.capture.store import CaptureStore
 from homevoice.errors import HomevoiceError, JobError
 from homevoice.services.transcription import TranscriptionRequest, TranscriptionService
 from homevoice.settings_capture import VaultSettings
-from homevoice.vault.daily import append_to_daily_note
+from homevoice.vault.daily import link_from_daily_note
 from homevoice.vault.frontmatter import parse_note
 from homevoice.vault.names import note_filename, title_from_text
 from homevoice.vault.obsidian import VaultLayout
@@ -129,7 +129,9 @@ class CaptureService:
             self._spool.remove(record.spool_name)
             record = self._store.update(record, spool_name=None)
         assert record.note_path is not None
-        self._link_from_daily_note(layout, record.note_path, created)
+        link_from_daily_note(
+            self._writer, layout, self._settings.daily_note_heading, record.note_path, created
+        )
         log.info("capture %s saved as a note", key.workflow_id)
         return CaptureOutcome(
             key,
@@ -247,17 +249,6 @@ class CaptureService:
         path = PurePosixPath(taken)
         folder = "" if str(path.parent) == "." else str(path.parent)
         return self._writer.unique_path(folder, path.name)
-
-    def _link_from_daily_note(self, layout: VaultLayout, note_path: str, created: datetime) -> None:
-        heading = self._settings.daily_note_heading
-        if not heading:
-            return
-        link = PurePosixPath(note_path).with_suffix("")
-        line = f"- {created:%H:%M} [[{link}|{link.name}]]"
-        try:
-            append_to_daily_note(self._writer, layout, created.date(), heading, line)
-        except HomevoiceError as err:
-            log.warning("could not link a capture from the daily note: %s", err.code)
 
     def _local(self, sent_at: float) -> datetime:
         moment = datetime.fromtimestamp(sent_at, UTC)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
+from datetime import date, datetime
+from pathlib import PurePosixPath
 from typing import Final
 
+from homevoice.errors import HomevoiceError
 from homevoice.vault.frontmatter import frontmatter_end
 from homevoice.vault.obsidian import VaultLayout
 from homevoice.vault.writer import VaultWriter
@@ -105,3 +107,21 @@ def append_to_daily_note(
             return rel
     logger.warning("The daily note changed while appending to it twice; the line was not added")
     return None
+
+
+def link_from_daily_note(
+    writer: VaultWriter, layout: VaultLayout, heading: str | None, note_path: str, created: datetime
+) -> None:
+    """Link a new note under ``heading`` in its day's daily note: "- 09:05 [[Inbox/x|x]]".
+
+    Best effort: the note is already saved, so a daily note that cannot be written only warns.
+    No heading means the owner did not ask for links.
+    """
+    if not heading:
+        return
+    link = PurePosixPath(note_path).with_suffix("")
+    line = f"- {created:%H:%M} [[{link}|{link.name}]]"
+    try:
+        append_to_daily_note(writer, layout, created.date(), heading, line)
+    except HomevoiceError as err:
+        logger.warning("could not link a new note from the daily note: %s", err.code)

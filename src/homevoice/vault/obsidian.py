@@ -1,6 +1,7 @@
-"""The parts of an Obsidian vault's settings that decide where new files go.
+"""The parts of an Obsidian vault's settings that decide where new files go, and the links that
+open its files from outside Obsidian.
 
-Obsidian keeps them in ``.obsidian/app.json`` (attachment folder) and
+Obsidian keeps the settings in ``.obsidian/app.json`` (attachment folder) and
 ``.obsidian/daily-notes.json`` (the core Daily notes plugin). Missing or broken files mean
 Obsidian's own defaults apply, so they are never an error here.
 """
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote
 
 logger = logging.getLogger(__name__)
 
@@ -158,3 +160,13 @@ class VaultLayout:
         """The vault-relative path of ``day``'s daily note; slashes in the format make subfolders."""
         daily = self.daily or DailyNotes()
         return _join(daily.folder, moment_format(day, daily.format)) + ".md"
+
+
+def obsidian_uri(vault_name: str, path: str) -> str:
+    """``obsidian://open`` for the file at vault-relative ``path`` in the vault named ``vault_name``.
+
+    Both values are fully percent-encoded ("/", "#", "&", "?" included) so no name can break the
+    query. Obsidian resolves a note without its ".md"; other files keep their extension.
+    """
+    target = path[:-3] if path.lower().endswith(".md") else path
+    return f"obsidian://open?vault={quote(vault_name, safe='')}&file={quote(target, safe='')}"

@@ -1,4 +1,5 @@
-"""Bearer API keys: when keys are configured, every route but ``/healthz`` and the podcast needs one."""
+"""Bearer API keys: when keys are configured, every route needs one but ``/healthz``, the podcast, and
+the web page's own files (which hold no data and ask for the key themselves)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from homevoice.adapters.http.errors import error_response
 from homevoice.errors import ConfigError
 
-OPEN_PATHS = frozenset({"/healthz"})
+OPEN_PATHS = frozenset({"/healthz", "/"})
 # Podcast apps cannot send headers: the secret in these paths is the credential, checked by the route.
-OPEN_PREFIXES = ("/podcast/",)
+# The web page's files are the same for everyone; its data comes from the API, with the key.
+OPEN_PREFIXES = ("/podcast/", "/web/")
 
 
 def is_loopback(host: str) -> bool:

@@ -56,6 +56,8 @@ _STATUS_BY_CODE: dict[str, int] = {
     "llm_unavailable": 502,
     "llm_bad_reply": 502,
     "empty_query": 400,
+    "empty_note": 400,
+    "note_too_long": 400,
     "llm_not_configured": 503,
     "index_busy": 503,
     "jobs_unavailable": 503,

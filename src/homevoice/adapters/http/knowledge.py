@@ -46,20 +46,22 @@ async def search(
     ] = SearchMode.HYBRID,
 ) -> dict[str, Any]:
     """The vault's best passages: `results`, each with `path`, `title`, `heading`, `page`, `text`,
-    `score` and `link` (an Obsidian wikilink). Works without an LLM."""
+    `score`, `link` (an Obsidian wikilink) and `obsidian_uri` (opens the file in Obsidian). Works
+    without an LLM."""
     passages = await anyio.to_thread.run_sync(lambda: ctx.app.knowledge().search(q, limit, mode))
-    return {"results": [search_result(p) for p in passages]}
+    vault = ctx.app.settings.vault_dir.name
+    return {"results": [search_result(p, vault) for p in passages]}
 
 
 @router.post("/ask")
 async def ask(ctx: Ctx, request: AskRequest) -> dict[str, Any]:
     """Answer from the notes through the LLM: `answer`, `citations` (the passages it was given:
-    `path`, `title`, `heading`, `page`, `link`, `score`) and `model`. 503 `llm_not_configured`
-    when no LLM is set."""
+    `path`, `title`, `heading`, `page`, `link`, `score`, `obsidian_uri`) and `model`. 503
+    `llm_not_configured` when no LLM is set."""
     answer = await anyio.to_thread.run_sync(
         lambda: ctx.app.knowledge().ask(request.question, limit=request.limit)
     )
-    return answer_json(answer)
+    return answer_json(answer, ctx.app.settings.vault_dir.name)
 
 
 @router.post("/knowledge/expand")

@@ -19,11 +19,13 @@ from homevoice.adapters.http import (
     jobs,
     knowledge,
     models,
+    notes,
     openai_audio,
     podcast,
     rag_chat,
     speech,
     voices,
+    web,
 )
 from homevoice.adapters.http.auth import BearerAuth
 from homevoice.adapters.http.body_limit import BodySizeLimit
@@ -95,6 +97,8 @@ def create_api(app: App, runtime: JobRuntime | None = None, companions: Sequence
     api.include_router(podcast.router)
     api.include_router(knowledge.router)
     api.include_router(rag_chat.router)
+    api.include_router(notes.router)
+    web.mount_web(api)
 
     @api.get("/healthz", tags=["operations"])
     async def healthz() -> dict[str, Any]:
