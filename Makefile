@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/wyoming.py
 	$(BIN)/python bench/audiobook.py
 	$(BIN)/python bench/rag.py
+	$(BIN)/python bench/web.py
 	$(BIN)/python scripts/install_with_torch.py --torch $(or $(TORCH),cpu) dev,voices-bench -q
 	$(BIN)/python bench/voices.py
 

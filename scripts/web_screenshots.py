@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -26,22 +25,13 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from homevoice.settings import load_settings
+from homevoice.web.headless import LAUNCH_ARGS, chromium_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
     "desktop": {"width": 1280, "height": 900},
 }
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-    "--mute-audio",
-]
 NOTES = {
     "Garden/Roses.md": "# Roses\n\n## Pruning\nPrune the roses in early March, just above an outward-facing "
     "bud. Remove dead wood first.\n\n## Feeding\nFeed the roses with compost in April.\n",
@@ -177,9 +167,7 @@ def main() -> None:
         default=Path(os.environ.get("HOMEVOICE_EVALSET", ROOT.parent / "shared" / "evalset")),
     )
     args = parser.parse_args()
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        raise SystemExit("Debian's chromium is needed: apt-get install chromium")
+    chromium = chromium_path()
     models = load_settings().models_dir
     if not models.is_dir():
         raise SystemExit(f"No models in {models}: run `make install` first.")
@@ -195,7 +183,9 @@ def main() -> None:
             note.parent.mkdir(parents=True, exist_ok=True)
             note.write_text(text, encoding="utf-8")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=LAUNCH_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=chromium, headless=True, args=[*LAUNCH_ARGS, "--mute-audio"]
+            )
             with served(data) as url:
                 context = browser.new_context(base_url=url, viewport=SIZES["desktop"], locale="en-US")
                 fill_screens(context.new_page(), args.evalset, work)

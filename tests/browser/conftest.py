@@ -3,7 +3,6 @@ against a live server on 127.0.0.1 with the real models, jobs and vault."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,31 +22,20 @@ from homevoice.adapters.http.server import create_api
 from homevoice.app import App, build_app
 from homevoice.audio.codec import SAMPLE_RATE, decode_audio
 from homevoice.audio.wav import write_pcm16
+from homevoice.errors import ConfigError
 from homevoice.jobs.knowledge_work import KnowledgeWork
 from homevoice.jobs.runtime import JobRuntime
 from homevoice.services import knowledge as knowledge_service
 from homevoice.settings import load_settings
+from homevoice.web.headless import LAUNCH_ARGS, chromium_path
 from tests.fakes.knowledge import write_sample_vault
 from tests.fakes.live_server import live_server
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
 # The microphone is Chromium's fake capture device, playing this eval recording in a loop.
 MICROPHONE_CLIP = "en_ljspeech_LJ050-0131"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    # The machine has no route out: without these Chromium keeps trying Google's services.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
+FAKE_MICROPHONE_ARGS = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
@@ -69,19 +57,22 @@ def microphone_wav(clip: Callable[[str], Path], tmp_path_factory: pytest.TempPat
     return target
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an asyncio loop marked running in this thread, which
+# code in later tests (DBOS queues) refuses; it stops when this folder's tests are done.
+@pytest.fixture(scope="package")
 def browser(microphone_wav: Path) -> Iterator[Browser]:
-    executable = shutil.which("chromium") or str(CHROMIUM)
-    if not Path(executable).is_file():
-        pytest.fail("Debian's chromium is missing; `make test` installs it (TEST_DEBIAN_PACKAGES)")
-    args = [*LAUNCH_ARGS, f"--use-file-for-fake-audio-capture={microphone_wav}"]
+    try:
+        executable = chromium_path()
+    except ConfigError as err:
+        pytest.fail(err.message)
+    args = [*LAUNCH_ARGS, *FAKE_MICROPHONE_ARGS, f"--use-file-for-fake-audio-capture={microphone_wav}"]
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
         yield launched
         launched.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_app(own_data_dir: Callable[[str], Path], llm_url: str) -> Iterator[App]:
     """The test server's app: a data dir and a vault of sample notes of its own, and a real LLM."""
     data = own_data_dir("web")
@@ -103,9 +94,10 @@ def web_app(own_data_dir: Callable[[str], Path], llm_url: str) -> Iterator[App]:
     app.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def web_url(web_app: App) -> Iterator[str]:
-    """Jobs run as under `homevoice serve`: transcriptions, audiobooks and index refreshes."""
+    """Jobs run as under `homevoice serve`: transcriptions, audiobooks and index refreshes. One job
+    runtime may run in a process, so it stops when this folder's tests are done."""
     runtime = JobRuntime(
         web_app.settings,
         web_app.transcription,

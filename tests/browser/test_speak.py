@@ -49,7 +49,7 @@ def test_speech_plays_before_synthesis_ends_and_downloads_as_real_audio(
     audio = page.locator("#speak-audio")
     duration = audio.evaluate("a => a.duration")
     assert 8 < duration < 40
-    page.wait_for_function("document.querySelector('#speak-audio').currentTime > 0.5")
+    page.wait_for_function("() => document.querySelector('#speak-audio').currentTime > 0.5")
     with page.expect_download() as download:
         download_link.click()
     assert download.value.suggested_filename == "speech.mp3"
@@ -70,7 +70,7 @@ def test_other_formats_play_when_complete(watched_page: tuple[Page, Watched]) ->
     expect(page.locator("#speak-speed-value")).to_have_text("1.5×")
     page.click("#speak-go")
     expect(page.locator("#speak-download")).to_be_visible(timeout=120_000)
-    page.wait_for_function("document.querySelector('#speak-audio').duration > 0.5")
+    page.wait_for_function("() => document.querySelector('#speak-audio').duration > 0.5")
     with page.expect_download() as download:
         page.click("#speak-download")
     assert download.value.suggested_filename == "speech.wav"

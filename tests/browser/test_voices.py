@@ -35,7 +35,7 @@ def test_a_voice_is_enrolled_from_a_file_heard_used_and_deleted(
     item.get_by_role("button", name="Listen: Dashwood").click()
     player = item.locator("audio")
     expect(player).to_be_visible()
-    page.wait_for_function("document.querySelector('#voices-list audio').duration > 3")
+    page.wait_for_function("() => document.querySelector('#voices-list audio').duration > 3")
 
     # The new voice is offered where text is spoken.
     page.click("#nav a[href='#speak']")
