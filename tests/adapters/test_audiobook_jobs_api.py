@@ -69,7 +69,7 @@ def test_a_markdown_upload_becomes_a_book_in_the_library_and_the_feed(
     )
     assert answer.status_code == 202, answer.text
     job = answer.json()
-    assert job["kind"] == "audiobook" and job["state"] in {"queued", "running"}
+    assert job["kind"] == "audiobook" and job["state"] in {"queued", "running"} and job["name"] == "day.md"
     done = wait(http, job["id"])
     assert done["state"] == "succeeded", done["error"]
     result = done["result"]

@@ -74,8 +74,11 @@ def wait(http: httpx.Client, job_id: str, timeout_s: float = 300) -> dict[str, A
 
 
 def test_a_job_gives_verbose_json(http: httpx.Client, clip: Callable[[str], Path]) -> None:
-    job = submit(http, clip("en_sb_spk1_snt1").read_bytes(), model="whisper-1", word_timestamps="true")
+    job = submit(
+        http, clip("en_sb_spk1_snt1").read_bytes(), "Лекция 1.wav", model="whisper-1", word_timestamps="true"
+    )
     assert job["state"] in {"queued", "running"} and job["model"] == "tiny.en"
+    assert job["name"] == "Лекция 1.wav"
     done = wait(http, job["id"])
     assert done["state"] == "succeeded" and done["progress"] == 1.0 and done["error"] is None
     result = done["result"]

@@ -45,6 +45,8 @@ def test_a_long_transcription_is_followed_to_completion_and_downloaded(
     seen = page.evaluate("[...window.__progress]")
     assert any(0 < value < 1 for value in seen), seen  # progress arrived while it ran
 
+    page.reload()  # the server keeps the upload's name: the list says which recording it was
+    expect(item.locator(".badge")).to_have_text("Finished")
     with page.expect_download() as download:
         item.get_by_role("button", name=".srt").click()
     assert download.value.suggested_filename == "lecture.srt"

@@ -223,7 +223,7 @@ def enqueue_audiobook(store: AudioStore, document: bytes, filename: str, request
     job_id = str(uuid.uuid4())
     store.put(job_id, filename, document)
     try:
-        attributes = {"kind": KIND_AUDIOBOOK, "model": request.voice or ""}
+        attributes = {"kind": KIND_AUDIOBOOK, "model": request.voice or "", "name": filename}
         with SetWorkflowID(job_id), SetWorkflowAttributes(attributes):
             DBOS.enqueue_workflow(AUDIOBOOK_QUEUE, audiobook_workflow, asdict(request))
     except BaseException:

@@ -58,7 +58,10 @@ class JobService:
         self._check_room(model)
         self._store.put(job_id, filename, audio)
         try:
-            with SetWorkflowID(job_id), SetWorkflowAttributes({"kind": KIND_TRANSCRIPTION, "model": model}):
+            with (
+                SetWorkflowID(job_id),
+                SetWorkflowAttributes({"kind": KIND_TRANSCRIPTION, "model": model, "name": filename}),
+            ):
                 DBOS.enqueue_workflow(
                     queue_name(model), transcription_workflow, asdict(replace(request, model=model))
                 )
@@ -167,6 +170,7 @@ class JobService:
             state=state,
             progress=self._progress(events, state),
             model=str(attributes.get("model", "")),
+            name=str(attributes["name"]) if attributes.get("name") else None,
             created_at=(status.created_at or 0) / 1000,
             result=status.output if state is JobState.SUCCEEDED else None,
             error=error_view(status.status, status.error),

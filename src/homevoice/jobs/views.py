@@ -37,6 +37,8 @@ class JobView:
     """``{"code": ..., "message": ...}`` with the codes of ``HomevoiceError``."""
     eta_s: float | None = None
     """Seconds left while running, when the job can tell (audiobooks)."""
+    name: str | None = None
+    """The uploaded file's name as sent, for lists; None for index refreshes and older jobs."""
 
 
 @dataclass(frozen=True)

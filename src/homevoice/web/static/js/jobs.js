@@ -46,7 +46,6 @@ export function setupJobs() {
     $("#job-error").textContent = "";
     try {
       const job = await (await request(path, { method: "POST", form })).json();
-      job.name = file.name;
       update(job);
       follow(job.id);
       $("#job-file").value = "";
@@ -57,7 +56,6 @@ export function setupJobs() {
 
   function update(job) {
     const known = rows.get(job.id);
-    job.name = job.name || known?.job.name;
     const item = jobItem(job);
     if (known) known.item.replaceWith(item);
     else list.prepend(item);
