@@ -234,6 +234,11 @@ class Settings(BaseSettings):
     def vault_dir(self) -> Path:
         return self.vault.path if self.vault.path is not None else self.data_dir / "vault"
 
+    @property
+    def vault_name(self) -> str:
+        """What Obsidian calls the vault (in ``obsidian://`` links): its folder's name."""
+        return self.vault_dir.name
+
 
 def resolve_config_path(explicit: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
     """Which TOML file to read: ``--config``, then ``HOMEVOICE_CONFIG``, then ``./homevoice.toml`` if present."""

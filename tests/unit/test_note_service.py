@@ -12,6 +12,7 @@ import pytest
 from homevoice.capture.web_note import audio_suffix
 from homevoice.errors import HomevoiceError
 from homevoice.services.notes import MAX_NOTE_CHARS, NewNote, NoteService
+from homevoice.settings import load_settings
 from homevoice.settings_capture import VaultSettings
 from homevoice.vault import writer as writer_module
 from homevoice.vault.errors import VaultError
@@ -53,7 +54,7 @@ def test_a_text_note_lands_in_the_inbox(vault: Path) -> None:
         "status": "unprocessed",
     }
     assert body == "Call mum about the #garden\nand the #Garden #idea\n"
-    assert make_service(vault).vault_name == "My Vault"
+    assert load_settings(vault={"path": vault}).vault_name == "My Vault"
 
 
 def test_a_recording_is_stored_byte_for_byte_and_embedded(vault: Path) -> None:

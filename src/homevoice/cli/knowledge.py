@@ -65,7 +65,7 @@ def search(
         lambda server: server.search(query, limit, mode),
     )
     if as_json:
-        vault = state(ctx).settings().vault_dir.name
+        vault = state(ctx).settings().vault_name
         _print_json({"results": [search_result(p, vault) for p in passages]})
         return
     if not passages:
@@ -92,7 +92,7 @@ def ask(
             lambda service: service.ask(question, limit=limit),
             lambda server: server.ask(question, limit),
         )
-        _print_json(answer_json(answer, state(ctx).settings().vault_dir.name))
+        _print_json(answer_json(answer, state(ctx).settings().vault_name))
         return
 
     def stream(service: KnowledgeService) -> None:

@@ -114,7 +114,7 @@ class JobRuntime:
             webhook_workflow.WebhookContext(
                 hooks=list(self._settings.webhooks),
                 publisher=WebhookService(self._settings.webhooks),
-                vault_name=self._settings.vault_dir.name,
+                vault_name=self._settings.vault_name,
             )
         )
         expand = self._bind_knowledge()

@@ -22,7 +22,7 @@ from homevoice.errors import EmptyAudioError, HomevoiceError
 from homevoice.settings_capture import VaultSettings
 from homevoice.vault.daily import link_from_daily_note
 from homevoice.vault.errors import VaultError
-from homevoice.vault.names import note_filename, title_from_text
+from homevoice.vault.names import NOTE_TIME_FORMAT, note_filename, title_from_text
 from homevoice.vault.obsidian import VaultLayout
 from homevoice.vault.writer import VaultWriter
 
@@ -66,11 +66,6 @@ class NoteService:
         self._zone: tzinfo | None = ZoneInfo(settings.timezone) if settings.timezone else None
         self._now = now or (lambda: datetime.now(UTC))
 
-    @property
-    def vault_name(self) -> str:
-        """What Obsidian calls the vault: its folder's name."""
-        return self._vault_dir.name
-
     def save(self, note: NewNote) -> SavedNote:
         """Write the note (and its recording first, so its embed never dangles); fsynced on return."""
         text = _checked_text(note.text)
@@ -101,7 +96,7 @@ class NoteService:
         link_from_daily_note(self._writer, layout, self._settings.daily_note_heading, path, created)
         log.info("note saved from the web (%d characters, recording: %s)", len(text), audio_path is not None)
         stem = PurePosixPath(path).stem
-        return SavedNote(path, stem[len(f"{created:%Y-%m-%d %H%M} ") :] or stem, audio_path)
+        return SavedNote(path, stem[len(f"{created:{NOTE_TIME_FORMAT}} ") :] or stem, audio_path)
 
     def _create(self, folder: str, filename: str, data: bytes) -> str:
         """Create a new file named like ``filename`` in ``folder``; its vault-relative path."""

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Final
 
 MAX_NAME_BYTES: Final = 200
+NOTE_TIME_FORMAT: Final = "%Y-%m-%d %H%M"
+"""The time that starts a new note's name, so notes sort by when they were made."""
 _FORBIDDEN: Final = frozenset('\\/:*?"<>|#^[]')
 # Bidirectional overrides can make a name display as something else ("gpj.exe" tricks).
 _BIDI: Final = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -75,7 +77,7 @@ def title_from_text(text: str, max_chars: int = 60) -> str:
 
 def note_filename(created: datetime, title: str, fallback: str = "Note") -> str:
     """``"YYYY-MM-DD HHmm <title>.md"``: sorts by time and stays unique enough to read in a list."""
-    prefix = created.strftime("%Y-%m-%d %H%M")
+    prefix = created.strftime(NOTE_TIME_FORMAT)
     clean = _clean(title) or _clean(fallback) or "Note"
     room = MAX_NAME_BYTES - len(f"{prefix} .md".encode())
     clean = _cut_bytes(clean, room).rstrip(". ")

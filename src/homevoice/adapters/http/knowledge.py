@@ -49,7 +49,7 @@ async def search(
     `score`, `link` (an Obsidian wikilink) and `obsidian_uri` (opens the file in Obsidian). Works
     without an LLM."""
     passages = await anyio.to_thread.run_sync(lambda: ctx.app.knowledge().search(q, limit, mode))
-    vault = ctx.app.settings.vault_dir.name
+    vault = ctx.app.settings.vault_name
     return {"results": [search_result(p, vault) for p in passages]}
 
 
@@ -61,7 +61,7 @@ async def ask(ctx: Ctx, request: AskRequest) -> dict[str, Any]:
     answer = await anyio.to_thread.run_sync(
         lambda: ctx.app.knowledge().ask(request.question, limit=request.limit)
     )
-    return answer_json(answer, ctx.app.settings.vault_dir.name)
+    return answer_json(answer, ctx.app.settings.vault_name)
 
 
 @router.post("/knowledge/expand")

@@ -47,6 +47,6 @@ async def create_note(
         "path": saved.path,
         "title": saved.title,
         "audio_path": saved.audio_path,
-        "obsidian_uri": obsidian_uri(service.vault_name, saved.path),
+        "obsidian_uri": obsidian_uri(ctx.app.settings.vault_name, saved.path),
     }
     return JSONResponse(body, status_code=201)

@@ -75,7 +75,7 @@ async def chat_completions(ctx: Ctx, request: ChatRequest) -> dict[str, Any] | S
         "choices": [
             {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
         ],
-        "citations": [citation(p, ctx.app.settings.vault_dir.name) for p in answer.citations],
+        "citations": [citation(p, ctx.app.settings.vault_name) for p in answer.citations],
     }
 
 

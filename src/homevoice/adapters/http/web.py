@@ -23,26 +23,29 @@ CONTENT_SECURITY_POLICY: Final = (
     "media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
-SECURITY_HEADERS: Final = {
+PAGE_HEADERS: Final = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     # Microphone for dictation and voice samples, from this page only.
     "Permissions-Policy": "microphone=(self), camera=(), geolocation=()",
+    # Revalidated on every load, so an upgraded server never runs with an old page.
+    "Cache-Control": "no-cache",
 }
+_RAW_HEADERS: Final = [(name.lower().encode(), value.encode()) for name, value in PAGE_HEADERS.items()]
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get(PAGE_PATH)
 async def page() -> FileResponse:
-    # Revalidated on every load, so an upgraded server never runs with an old page.
-    headers = {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
-    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=headers)
+    return FileResponse(
+        STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+    )
 
 
 class _FileHeaders:
-    """Adds the security headers and revalidation to the static files' responses."""
+    """Gives the static files' responses the page's headers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -50,10 +53,7 @@ class _FileHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-                headers.append((b"cache-control", b"no-cache"))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", []), *_RAW_HEADERS]
             await send(message)
 
         await self.app(scope, receive, with_headers)

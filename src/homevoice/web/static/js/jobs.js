@@ -1,7 +1,7 @@
 // Jobs: long transcriptions and audiobooks queued on the server, followed live (server-sent
 // events), cancelled, and their results downloaded.
 import { events, getJson, request } from "./api.js";
-import { saveFromServer, saveText } from "./files.js";
+import { baseName, saveFromServer, saveText } from "./files.js";
 import { errorText, t } from "./i18n.js";
 import { render } from "./subtitles.js";
 import { $, button, element, formatDate, setStatus } from "./ui.js";
@@ -90,7 +90,7 @@ export function setupJobs() {
   function results(job) {
     const row = element("div", { className: "row actions" });
     if (job.kind === "transcription") {
-      const stem = (job.name || "transcript").replace(/\.[^.]*$/, "");
+      const stem = baseName(job.name, "transcript");
       for (const format of ["txt", "srt", "vtt"]) {
         row.append(
           button(`.${format}`, () => saveText(render(format, job.result.segments, job.result.text), `${stem}.${format}`, format)),

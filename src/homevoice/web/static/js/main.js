@@ -1,12 +1,13 @@
 // The page: sign-in when the server asks for a key, the language switch, and one screen at a time
 // chosen by the address's #fragment (so the back button and bookmarks work).
-import { apiKey, getJson, onUnauthorised } from "./api.js";
+import { apiKey, onUnauthorised } from "./api.js";
 import { setupDictate } from "./dictate.js";
 import { apply, errorText, language, onLanguageChange, setLanguage, t } from "./i18n.js";
 import { setupJobs } from "./jobs.js";
 import { setupNotes } from "./notes.js";
 import { setupSpeak } from "./speak.js";
 import { $, setStatus } from "./ui.js";
+import { loadVoices } from "./voicelist.js";
 import { setupVoices } from "./voices.js";
 
 const SCREENS = ["dictate", "speak", "voices", "jobs", "notes"];
@@ -48,10 +49,11 @@ function showApp() {
   route(false);
 }
 
-// One cheap call tells whether the server wants a key and whether ours is right.
+// One cheap call tells whether the server wants a key and whether ours is right; the voices it
+// fetches are kept for the screens that offer them.
 async function probe() {
   try {
-    await getJson("/v1/audio/voices");
+    await loadVoices(true);
     return null;
   } catch (err) {
     return err;
