@@ -25,13 +25,14 @@ from homevoice.app import App, build_app
 from homevoice.audio.wav import pcm16_bytes
 from homevoice.settings import load_settings
 from homevoice.voices.pitch import median_f0
+from homevoice.voices.world import built_in_median_f0
 from tests.adapters.test_wyoming import audio_of, read_until, serving, talk
 from tests.fakes.live_server import live_server
 
 pytestmark = pytest.mark.e2e
 
-REFERENCE = "en_librivox_sense_0920"
-"""A man reading, far lower than Piper joe: the match has a long way to move the pitch."""
+REFERENCE = "en_arctic_a0024"
+"""A woman near 185 Hz, an octave above Piper joe (near 88 Hz): the match has a long way to move."""
 TEXT = "The garden gate was left open again this morning."
 
 
@@ -79,8 +80,8 @@ def test_enrol_list_speak_and_remove_over_http(url: str, clip: Callable[[str], P
     assert voice["engine"] == "voice-match" and voice["approximate"] is True
     assert voice["base_voice"] == "en_US-joe-medium" and voice["languages"] == ["en"]
     assert voice["source"] == f"upload {sample.name}" and voice["transcript_source"] == "transcribed"
-    assert "married" in voice["transcript"].lower()  # tiny.en heard the reference's words
-    assert 5.0 < voice["speech_s"] <= 15.0
+    assert "north" in voice["transcript"].lower()  # tiny.en heard the reference's words
+    assert 3.0 <= voice["speech_s"] <= 15.0
 
     listed = httpx.get(f"{url}/v1/audio/voices").json()["data"]
     names = [v["id"] for v in listed]
@@ -100,11 +101,12 @@ def test_enrol_list_speak_and_remove_over_http(url: str, clip: Callable[[str], P
     assert reference.headers["content-type"] == "audio/wav"
     ref_audio, ref_rate = decoded(reference.content)
     assert ref_rate == 16_000 and len(ref_audio) / ref_rate == pytest.approx(voice["speech_s"], abs=1.5)
-    # The match moves the pitch toward the reference's.
+    # The match moves the pitch most of the way to the reference's. Piper's speech is measured with
+    # octave slips corrected: plain DIO hears joe an octave up, which once made this pass by luck.
     ref_f0, base_f0, matched_f0 = (
         median_f0(ref_audio, 16_000),
-        median_f0(base_audio, rate),
-        median_f0(matched_audio, rate),
+        built_in_median_f0(base_audio, rate),
+        built_in_median_f0(matched_audio, rate),
     )
     assert ref_f0 and base_f0 and matched_f0
     assert abs(np.log(matched_f0 / ref_f0)) < abs(np.log(base_f0 / ref_f0)) / 2

@@ -32,8 +32,8 @@ from homevoice.voices.checks import CheckedSample, check_sample
 from homevoice.voices.library import EnrolledVoice, VoiceLibrary, check_name, new_id
 from homevoice.voices.match import MatchParams, fit_match
 from homevoice.voices.model import VoiceExistsError, VoiceSampleError
-from homevoice.voices.pitch import median_f0
 from homevoice.voices.speaking import EnrolledVoices, engine_key
+from homevoice.voices.world import built_in_median_f0
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ class VoiceService:
         best: tuple[float, str, NDArray[np.float32], int] | None = None
         for spec in self._base_voices(language):
             audio, rate = self._speak(transcript, spec.name, language)
-            base_f0 = median_f0(audio, rate)
+            base_f0 = built_in_median_f0(audio, rate)
             distance = (
                 abs(math.log(sample.median_f0 / base_f0)) if sample.median_f0 and base_f0 else float("inf")
             )

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from homevoice.audio.codec import SAMPLE_RATE
 from homevoice.voices.model import VoiceSampleError
-from homevoice.voices.pitch import f0_track
+from homevoice.voices.pitch import f0_track, voiced_median
 from homevoice.voices.speakers import speaker_split
 
 # Measured with this code on the 31 clips of the dev eval set and on generated noise and tones.
@@ -128,7 +128,7 @@ def check_sample(
         peak_dbfs=20 * math.log10(max(peak, 1e-6)),
         snr_db=snr_db,
         clipped_share=float(np.mean(np.abs(x) >= FULL_SCALE)),
-        median_f0=_median_f0(f0),
+        median_f0=voiced_median(f0),
     )
 
 
@@ -188,12 +188,6 @@ def _refuse_noisy(speech: NDArray[np.float32], f0: NDArray[np.float64], snr_db: 
             f"There is too much background noise: the voice stands only {snr_db:.0f} dB above it "
             f"(at least {MIN_SNR_DB:g} dB is needed). Switch off fans, music and the TV, then {advice}."
         )
-
-
-def _median_f0(f0: NDArray[np.float64]) -> float | None:
-    """As ``pitch.median_f0`` tells it, from a track already made."""
-    voiced = f0[f0 > 0]
-    return float(np.median(voiced)) if len(voiced) >= 20 else None
 
 
 def _without_hum(x: NDArray[np.float32]) -> NDArray[np.float32]:

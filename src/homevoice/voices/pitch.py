@@ -9,6 +9,8 @@ from numpy.typing import NDArray
 FRAME_PERIOD_MS = 5.0
 F0_FLOOR = 60.0
 F0_CEIL = 500.0
+MIN_VOICED_FRAMES = 20
+"""Fewer voiced frames than this tell no pitch."""
 
 
 def f0_track(
@@ -24,8 +26,10 @@ def f0_track(
 
 def median_f0(audio: NDArray[np.float32], rate: int) -> float | None:
     """The median F0 of the voiced frames, or None when there are too few to tell."""
-    f0 = f0_track(audio, rate)
+    return voiced_median(f0_track(audio, rate))
+
+
+def voiced_median(f0: NDArray[np.float64]) -> float | None:
+    """The median of an F0 track's voiced frames, or None when there are too few to tell."""
     voiced = f0[f0 > 0]
-    if len(voiced) < 20:
-        return None
-    return float(np.median(voiced))
+    return float(np.median(voiced)) if len(voiced) >= MIN_VOICED_FRAMES else None
