@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -73,10 +75,17 @@ class VaultSettings(_Section):
     def _known_zone(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as err:
             raise ValueError(f"unknown time zone {value!r}; use an IANA name like Europe/Moscow") from err
         return value
+
+    @property
+    def zone(self) -> tzinfo | None:
+        """The ``timezone`` setting as a zone; None means this machine's."""
+        return ZoneInfo(self.timezone) if self.timezone else None
+
+    def local_time(self, moment: datetime) -> datetime:
+        """``moment`` (aware) in the vault's time zone: the one set, else this machine's."""
+        return moment.astimezone(self.zone)

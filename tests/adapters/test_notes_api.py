@@ -18,6 +18,7 @@ from homevoice.vault.frontmatter import parse_note
 from homevoice.vault.obsidian import obsidian_uri
 from tests.adapters.conftest import ServerFactory
 from tests.fakes.media import encode, tone
+from tests.fakes.obsidian import obsidian_vault
 
 pytestmark = pytest.mark.e2e
 
@@ -28,10 +29,7 @@ CLIP = "en_librispeech_61-70968-0000"
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "Home Vault"
-    (root / ".obsidian").mkdir(parents=True)
-    (root / ".obsidian" / "app.json").write_text('{"attachmentFolderPath": "Attachments"}')
-    return root
+    return obsidian_vault(tmp_path / "Home Vault")
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from homevoice.services.speech import SpeechRequest
 from homevoice.settings import load_settings
 from homevoice.vault.frontmatter import parse_note
 from tests.fakes.media import encode, encode_video_note
+from tests.fakes.obsidian import obsidian_vault
 from tests.fakes.telegram import FakeBotApi
 from tests.fakes.telegram.serving import bot_settings, serving_bot
 
@@ -69,9 +70,7 @@ class Bot:
 def bot(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     data = tmp_path_factory.mktemp("telegram-data")
     (data / "models").symlink_to(data_dir / "models")
-    vault = tmp_path_factory.mktemp("vault")
-    (vault / ".obsidian").mkdir()
-    (vault / ".obsidian" / "app.json").write_text('{"attachmentFolderPath": "Attachments"}')
+    vault = obsidian_vault(tmp_path_factory.mktemp("vault"))
     with FakeBotApi() as api:
         settings = load_settings(
             data_dir=data,

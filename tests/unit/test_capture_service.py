@@ -17,6 +17,7 @@ from homevoice.settings import SttSettings
 from homevoice.settings_capture import VaultSettings
 from homevoice.vault.frontmatter import parse_note
 from tests.fakes.media import encode, tone
+from tests.fakes.obsidian import obsidian_vault
 from tests.fakes.stt import EchoEngine, EchoLoader
 
 SENT = datetime(2026, 12, 3, 9, 5, tzinfo=UTC).timestamp()
@@ -24,10 +25,7 @@ SENT = datetime(2026, 12, 3, 9, 5, tzinfo=UTC).timestamp()
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "vault"
-    (root / ".obsidian").mkdir(parents=True)
-    (root / ".obsidian" / "app.json").write_text('{"attachmentFolderPath": "Attachments"}')
-    return root
+    return obsidian_vault(tmp_path / "vault")
 
 
 def make_service(tmp_path: Path, vault: Path, **vault_settings: object) -> CaptureService:

@@ -18,6 +18,7 @@ from homevoice.vault import writer as writer_module
 from homevoice.vault.errors import VaultError
 from homevoice.vault.frontmatter import parse_note
 from homevoice.vault.writer import VaultWriter
+from tests.fakes.obsidian import obsidian_vault
 
 NOW = datetime(2026, 12, 4, 12, 30, 45, 123456, tzinfo=UTC)
 """15:30 in Moscow."""
@@ -26,10 +27,7 @@ AUDIO = b"\x1aE\xdf\xa3 not really webm \x00\xff"
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Path:
-    root = tmp_path / "My Vault"
-    (root / ".obsidian").mkdir(parents=True)
-    (root / ".obsidian" / "app.json").write_text('{"attachmentFolderPath": "Attachments"}')
-    return root
+    return obsidian_vault(tmp_path / "My Vault")
 
 
 def make_service(vault: Path, **settings: object) -> NoteService:

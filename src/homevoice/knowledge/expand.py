@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -47,11 +46,6 @@ STATUS_UNPROCESSED = "unprocessed"
 _EMBED_CHARS = 2000
 """What of a note is embedded to find its topic: its beginning says what it is about."""
 _CREATE_ATTEMPTS = 5
-
-
-def vault_zone(settings: Settings) -> tzinfo | None:
-    """The vault's time zone setting; None means this machine's."""
-    return ZoneInfo(settings.vault.timezone) if settings.vault.timezone else None
 
 
 def note_moment(created: Any, mtime: float, zone: tzinfo | None) -> datetime:
@@ -163,7 +157,7 @@ class Expander:
         self.embedder = embedder
         self.llm = llm
         self.model = model
-        self.zone = vault_zone(settings)
+        self.zone = settings.vault.zone
         self.writer = VaultWriter(settings.vault_dir)
         self.folder = settings.rag.expand_folder
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from zoneinfo import ZoneInfo
 
 from homevoice.capture.note import FALLBACK_TITLES, Heard, is_note_of, media_suffix, note_markdown
 from homevoice.capture.questions import ask_caption, question_after_ask_word
@@ -64,7 +63,6 @@ class CaptureService:
         self._transcription = transcription
         self._store = store
         self._spool = spool
-        self._zone: tzinfo | None = ZoneInfo(settings.timezone) if settings.timezone else None
         # One capture at a time: voice messages arrive one by one, and the HTTP API shares the model.
         self._hearing = threading.Lock()
 
@@ -251,8 +249,7 @@ class CaptureService:
         return self._writer.unique_path(folder, path.name)
 
     def _local(self, sent_at: float) -> datetime:
-        moment = datetime.fromtimestamp(sent_at, UTC)
-        return moment.astimezone(self._zone) if self._zone else moment.astimezone()
+        return self._settings.local_time(datetime.fromtimestamp(sent_at, UTC))
 
 
 def question_of(record: CaptureRecord, heard: Heard | None) -> str | None:

@@ -12,10 +12,9 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from homevoice.capture.web_note import FALLBACK_TITLE, audio_suffix, web_note_markdown
 from homevoice.errors import EmptyAudioError, HomevoiceError
@@ -63,7 +62,6 @@ class NoteService:
         self._settings = settings
         self._vault_dir = vault_dir
         self._writer = VaultWriter(vault_dir)
-        self._zone: tzinfo | None = ZoneInfo(settings.timezone) if settings.timezone else None
         self._now = now or (lambda: datetime.now(UTC))
 
     def save(self, note: NewNote) -> SavedNote:
@@ -73,8 +71,7 @@ class NoteService:
         if note.audio is not None and not note.audio:
             name = (note.audio_name or "").replace("\n", " ")[-120:]
             raise EmptyAudioError(f"The recording {name!r} is empty; record again or leave it out.")
-        moment = self._now()
-        created = moment.astimezone(self._zone) if self._zone else moment.astimezone()
+        created = self._settings.local_time(self._now())
         layout = VaultLayout.read(self._vault_dir)
         inbox = self._settings.inbox
         title = title_from_text((note.title or "").strip() or text)
