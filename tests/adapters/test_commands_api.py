@@ -81,7 +81,7 @@ def test_typed_command_switches_a_light_and_answers_in_speech(
 
 
 def test_spoken_english_command_makes_a_note(http: httpx.Client, http_app: App, vault: Path) -> None:
-    audio = spoken(http_app, "Make a note: buy bread and apples.", "en")
+    audio = spoken(http_app, "Make a note: buy fresh bread and green apples.", "en")
     response = http.post(
         "/v1/commands", files={"file": ("cmd.ogg", audio)}, data={"speak": "false", "model": "base"}
     )
